@@ -1,0 +1,1 @@
+namespace Pms.Testing;
