@@ -1,0 +1,48 @@
+namespace Aspire.Hosting;
+
+internal static class MailSinkExtensions
+{
+    /// <summary>
+    /// Runs smtp4dev, the repository's local dotnet tool, as the development mail sink: an SMTP endpoint
+    /// for PMS and a web UI (linked in the dashboard) to read what PMS sent. Messages live in memory.
+    /// </summary>
+    public static IResourceBuilder<ExecutableResource> AddMailSink(this IDistributedApplicationBuilder builder, string name)
+    {
+        var repositoryRoot = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
+
+        // `dotnet tool run` needs the tool restored; doing it here keeps `dotnet run --project Pms.AppHost` one command.
+        var restore = builder.AddExecutable($"{name}-tool-restore", "dotnet", repositoryRoot, "tool", "restore")
+            .ExcludeFromManifest();
+
+        var sink = builder.AddExecutable(name, "dotnet", repositoryRoot, "tool", "run", "smtp4dev", "--")
+            .WithHttpEndpoint(name: "http")
+            .WithEndpoint(name: "smtp", scheme: "tcp")
+            .WaitForCompletion(restore)
+            .ExcludeFromManifest();
+
+        var ui = sink.GetEndpoint("http");
+        var smtp = sink.GetEndpoint("smtp");
+        sink.WithArgs(context =>
+        {
+            context.Args.Add(ReferenceExpression.Create($"--urls=http://127.0.0.1:{ui.Property(EndpointProperty.TargetPort)}"));
+            context.Args.Add(ReferenceExpression.Create($"--smtpport={smtp.Property(EndpointProperty.TargetPort)}"));
+            context.Args.Add("--imapport=0");
+            context.Args.Add("--pop3port=0");
+            context.Args.Add("--db=");
+            context.Args.Add("--nousersettings");
+            context.Args.Add("--hostname=localhost");
+        });
+        sink.WithUrlForEndpoint("http", u => u.DisplayText = "Mail inbox (smtp4dev)")
+            .WithHttpHealthCheck("/", endpointName: "http");
+        return sink;
+    }
+
+    /// <summary>Gives a project <c>ConnectionStrings__mail</c> = <c>Endpoint=smtp://host:port</c> for the sink.</summary>
+    public static IResourceBuilder<ProjectResource> WithMailConnection(
+        this IResourceBuilder<ProjectResource> project, IResourceBuilder<ExecutableResource> sink)
+    {
+        var smtp = sink.GetEndpoint("smtp");
+        return project.WithEnvironment("ConnectionStrings__mail",
+            ReferenceExpression.Create($"Endpoint=smtp://{smtp.Property(EndpointProperty.Host)}:{smtp.Property(EndpointProperty.Port)}"));
+    }
+}

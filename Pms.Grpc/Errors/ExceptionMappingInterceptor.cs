@@ -1,0 +1,91 @@
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Pms.Grpc.Errors;
+
+/// <summary>
+/// The one place where exceptions become gRPC statuses. A refusal the client caused keeps its meaning
+/// (never INTERNAL or UNKNOWN); anything else is logged and answered INTERNAL without internals.
+/// </summary>
+public sealed class ExceptionMappingInterceptor(ILogger<ExceptionMappingInterceptor> logger) : Interceptor
+{
+    public const string ErrorDomain = "pms.mosip.io";
+
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context);
+        }
+        catch (Exception ex) when (ex is not RpcException)
+        {
+            throw Map(ex, context);
+        }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
+        ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context);
+        }
+        catch (Exception ex) when (ex is not RpcException)
+        {
+            throw Map(ex, context);
+        }
+    }
+
+    private RpcException Map(Exception exception, ServerCallContext context) => exception switch
+    {
+        PmsException pms => ToRpcException(pms),
+        DbUpdateConcurrencyException => ToRpcException(new PmsException(StatusCode.Aborted, "CONCURRENT_MODIFICATION",
+            "Another change to the same record committed first; read it again and retry.")),
+        DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } } =>
+            ToRpcException(new PmsException(StatusCode.AlreadyExists, "ALREADY_EXISTS", "The record already exists.")),
+        OperationCanceledException when context.CancellationToken.IsCancellationRequested =>
+            new RpcException(new global::Grpc.Core.Status(StatusCode.Cancelled, "The call was cancelled.")),
+        _ => Unexpected(exception, context),
+    };
+
+    private RpcException Unexpected(Exception exception, ServerCallContext context)
+    {
+        logger.LogError(exception, "Unhandled error in {Method}", context.Method);
+        return new RpcException(new global::Grpc.Core.Status(StatusCode.Internal,
+            "PMS failed to handle the request. The error was logged; try again or contact the operator."));
+    }
+
+    public static RpcException ToRpcException(PmsException error)
+    {
+        var info = new ErrorInfo { Reason = error.Reason, Domain = ErrorDomain };
+        if (!string.IsNullOrEmpty(error.MosipErrorCode))
+        {
+            info.Metadata["mosip_error_code"] = error.MosipErrorCode;
+        }
+        foreach (var (key, value) in error.Metadata)
+        {
+            info.Metadata[key] = value;
+        }
+
+        var status = new Google.Rpc.Status
+        {
+            Code = (int)error.StatusCode,
+            Message = error.Message,
+            Details = { Any.Pack(info) },
+        };
+        if (error.FieldViolations.Count > 0)
+        {
+            var badRequest = new BadRequest();
+            badRequest.FieldViolations.AddRange(error.FieldViolations.Select(v =>
+                new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }));
+            status.Details.Add(Any.Pack(badRequest));
+        }
+        return status.ToRpcException();
+    }
+}

@@ -1,0 +1,62 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Pms.Grpc;
+
+/// <summary>Settings under <c>Pms:</c>. Secrets (admin password, JWT key, key-encryption key) come from
+/// configuration or Aspire secret parameters; in Development missing ones get a generated default.</summary>
+public sealed class PmsOptions
+{
+    public const string SectionName = "Pms";
+
+    public BootstrapAdminOptions BootstrapAdmin { get; set; } = new();
+    public JwtOptions Jwt { get; set; } = new();
+    public KeyEncryptionOptions KeyEncryption { get; set; } = new();
+    public PortalOptions Portal { get; set; } = new();
+    public MailOptions Mail { get; set; } = new();
+    public CertificateOptions Certificates { get; set; } = new();
+}
+
+public sealed class BootstrapAdminOptions
+{
+    [Required] public string Username { get; set; } = "admin";
+    /// <summary>Required outside Development; in Development a generated one is logged once.</summary>
+    public string? Password { get; set; }
+}
+
+public sealed class JwtOptions
+{
+    public string Issuer { get; set; } = "pms.mosip.io";
+    public string Audience { get; set; } = "pms";
+    /// <summary>HMAC-SHA256 key, at least 32 characters. Never committed.</summary>
+    public string? SigningKey { get; set; }
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(1);
+    public int MaxFailedAccessAttempts { get; set; } = 5;
+    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
+}
+
+public sealed class KeyEncryptionOptions
+{
+    /// <summary>Master secret from which the keys that encrypt private keys and personal data are derived.</summary>
+    public string? MasterKey { get; set; }
+}
+
+public sealed class PortalOptions
+{
+    /// <summary>Where the portal is served; password-reset links point here.</summary>
+    public string BaseUrl { get; set; } = "http://localhost:5080";
+}
+
+public sealed class MailOptions
+{
+    public string From { get; set; } = "PMS <no-reply@pms.local>";
+}
+
+public sealed class CertificateOptions
+{
+    /// <summary>Minimum remaining validity of an uploaded CA certificate (MOSIP KER-PCM-017: 12 months).</summary>
+    public TimeSpan CaMinimumRemainingValidity { get; set; } = TimeSpan.FromDays(365);
+    /// <summary>Minimum remaining validity of a partner or FTM chip certificate (365 − 30 days).</summary>
+    public TimeSpan EndEntityMinimumRemainingValidity { get; set; } = TimeSpan.FromDays(335);
+    public TimeSpan MosipSignedValidity { get; set; } = TimeSpan.FromDays(365);
+}
