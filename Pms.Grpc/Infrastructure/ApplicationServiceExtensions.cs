@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Pms.Grpc.Auditing;
+using Pms.Grpc.Data;
+using Pms.Grpc.Data.Entities;
+using Pms.Grpc.Errors;
+using Pms.Grpc.Identity;
+
+namespace Pms.Grpc.Infrastructure;
+
+public static class ApplicationServiceExtensions
+{
+    /// <summary>Everything Pms.Grpc needs: database, gRPC with its interceptors, sign-in, and the domain services.</summary>
+    public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+
+        services.AddOptions<PmsOptions>()
+            .Bind(builder.Configuration.GetSection(PmsOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<PmsSecrets>();
+
+        // Migrations run explicitly at start; explicit transactions (chip transitions) need no retry strategy in the way.
+        builder.AddNpgsqlDbContext<PmsDbContext>("pmsdb",
+            settings => settings.DisableRetry = true,
+            options => options.UseSnakeCaseNamingConvention());
+
+        services.AddGrpc(options =>
+        {
+            options.Interceptors.Add<ExceptionMappingInterceptor>();
+            // Certificates are at most 1 MiB; leave room for the rest of the message, refuse anything larger.
+            options.MaxReceiveMessageSize = 2 * 1024 * 1024;
+            options.EnableDetailedErrors = false;
+        });
+        services.AddGrpcReflection();
+        services.AddGrpcHealthChecks().AddCheck("grpc", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
+
+        // Sign-in.
+        services.AddPmsAuthentication();
+        services.AddSingleton<IPasswordHasher<UserAccount>, PasswordHasher<UserAccount>>();
+        services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<ConsentPolicy>();
+        services.AddScoped<SessionService>();
+        services.AddScoped<IAuditLog, AuditLog>();
+        services.AddScoped<AuditQueries>();
+
+        return builder;
+    }
+}

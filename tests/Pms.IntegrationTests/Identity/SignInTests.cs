@@ -1,0 +1,160 @@
+using System.Security.Claims;
+using System.Text;
+using Grpc.Core;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Mosip.Pms.V1;
+using Pms.Grpc.Data;
+using Pms.Grpc.Data.Entities;
+using Pms.IntegrationTests.Infrastructure;
+
+namespace Pms.IntegrationTests.Identity;
+
+public sealed class SignInTests(PmsFactory pms) : IClassFixture<PmsFactory>
+{
+    private AuditService.AuditServiceClient Audit => new(pms.Channel);
+
+    [Fact]
+    public async Task AdminSignsInRefreshesAndSignsOut()
+    {
+        var login = await pms.LoginAsAdminAsync();
+        Assert.Contains("PARTNER_ADMIN", login.Roles);
+        Assert.Equal(PmsFactory.AdminUsername, login.Username);
+        Assert.InRange(login.ExpiresAt.ToDateTimeOffset() - pms.Time.GetUtcNow(), TimeSpan.FromMinutes(14), TimeSpan.FromMinutes(15.1));
+
+        // The token works on an admin RPC.
+        var page = await Audit.ListAuditEventsAsync(new ListAuditEventsRequest { Action = "LOGIN" }, PmsFactory.Bearer(login.AccessToken));
+        Assert.Contains(page.AuditEvents, e => e.ActorUsername == PmsFactory.AdminUsername);
+
+        var refreshed = await pms.Partners.RefreshSessionAsync(new RefreshSessionRequest { RefreshToken = login.RefreshToken });
+        Assert.NotEqual(login.RefreshToken, refreshed.RefreshToken);
+        Assert.Contains("PARTNER_ADMIN", refreshed.Roles);
+        await Audit.ListAuditEventsAsync(new ListAuditEventsRequest(), PmsFactory.Bearer(refreshed.AccessToken));
+
+        // Rotation: the old refresh token is spent; presenting it again revokes the whole session.
+        await RpcAssert.FailsAsync(StatusCode.Unauthenticated, "INVALID_REFRESH_TOKEN", () =>
+            pms.Partners.RefreshSessionAsync(new RefreshSessionRequest { RefreshToken = login.RefreshToken }).ResponseAsync);
+        await RpcAssert.FailsAsync(StatusCode.Unauthenticated, "INVALID_REFRESH_TOKEN", () =>
+            pms.Partners.RefreshSessionAsync(new RefreshSessionRequest { RefreshToken = refreshed.RefreshToken }).ResponseAsync);
+    }
+
+    [Fact]
+    public async Task SignOutRevokesTheRefreshToken()
+    {
+        var login = await pms.LoginAsAdminAsync();
+        await pms.Partners.LogoutAsync(new LogoutRequest { RefreshToken = login.RefreshToken });
+        await RpcAssert.FailsAsync(StatusCode.Unauthenticated, "INVALID_REFRESH_TOKEN", () =>
+            pms.Partners.RefreshSessionAsync(new RefreshSessionRequest { RefreshToken = login.RefreshToken }).ResponseAsync);
+    }
+
+    [Fact]
+    public async Task UnknownUserAndWrongPasswordGetTheSameAnswer()
+    {
+        var unknown = await RpcAssert.FailsAsync(StatusCode.Unauthenticated, "INVALID_CREDENTIALS", () =>
+            pms.LoginAsync("nobody-" + Guid.NewGuid().ToString("N")[..8], "whatever1"));
+        var wrong = await RpcAssert.FailsAsync(StatusCode.Unauthenticated, "INVALID_CREDENTIALS", () =>
+            pms.LoginAsync(PmsFactory.AdminUsername.ToUpperInvariant(), "not-the-password-1"));
+        Assert.Equal(unknown.ToString(), wrong.ToString());
+    }
+
+    [Fact]
+    public async Task FiveWrongPasswordsLockTheAccountForFifteenMinutes()
+    {
+        var user = await CreateUserAsync(["PMS_SERVICE"], "Service-Password-1");
+        for (var i = 0; i < 5; i++)
+        {
+            await RpcAssert.FailsAsync(StatusCode.Unauthenticated, "INVALID_CREDENTIALS", () => pms.LoginAsync(user, "wrong-password-" + i));
+        }
+
+        // Locked: even the right password is refused, with the very same answer.
+        await RpcAssert.FailsAsync(StatusCode.Unauthenticated, "INVALID_CREDENTIALS", () => pms.LoginAsync(user, "Service-Password-1"));
+
+        pms.Time.Advance(TimeSpan.FromMinutes(14));
+        await RpcAssert.FailsAsync(StatusCode.Unauthenticated, "INVALID_CREDENTIALS", () => pms.LoginAsync(user, "Service-Password-1"));
+
+        pms.Time.Advance(TimeSpan.FromMinutes(2));
+        var login = await pms.LoginAsync(user, "Service-Password-1");
+        Assert.Contains("PMS_SERVICE", login.Roles);
+    }
+
+    [Fact]
+    public async Task NoTokenIsUnauthenticated()
+    {
+        await RpcAssert.FailsAsync(StatusCode.Unauthenticated, "AUTHENTICATION_REQUIRED", () =>
+            Audit.ListAuditEventsAsync(new ListAuditEventsRequest()).ResponseAsync);
+    }
+
+    [Fact]
+    public async Task ATokenSignedWithAnotherKeyIsRefused()
+    {
+        var login = await pms.LoginAsAdminAsync();
+        var forged = Forge(login, new SymmetricSecurityKey(Encoding.UTF8.GetBytes("another-key-another-key-another-key-1234")), pms.Time.GetUtcNow());
+        await RpcAssert.FailsAsync(StatusCode.Unauthenticated, "INVALID_TOKEN", () =>
+            Audit.ListAuditEventsAsync(new ListAuditEventsRequest(), PmsFactory.Bearer(forged)).ResponseAsync);
+    }
+
+    [Fact]
+    public async Task AnUnsignedAlgNoneTokenIsRefused()
+    {
+        var login = await pms.LoginAsAdminAsync();
+        var parts = login.AccessToken.Split('.');
+        var header = Base64UrlEncoder.Encode("""{"alg":"none","typ":"JWT"}""");
+        var unsigned = $"{header}.{parts[1]}.";
+        await RpcAssert.FailsAsync(StatusCode.Unauthenticated, "INVALID_TOKEN", () =>
+            Audit.ListAuditEventsAsync(new ListAuditEventsRequest(), PmsFactory.Bearer(unsigned)).ResponseAsync);
+    }
+
+    [Fact]
+    public async Task AnExpiredTokenIsRefused()
+    {
+        var login = await pms.LoginAsAdminAsync();
+        var expired = Forge(login, new SymmetricSecurityKey(Encoding.UTF8.GetBytes(PmsFactory.JwtSigningKey)), pms.Time.GetUtcNow().AddMinutes(-20));
+        await RpcAssert.FailsAsync(StatusCode.Unauthenticated, "TOKEN_EXPIRED", () =>
+            Audit.ListAuditEventsAsync(new ListAuditEventsRequest(), PmsFactory.Bearer(expired)).ResponseAsync);
+    }
+
+    [Fact]
+    public async Task AWrongRoleIsPermissionDenied()
+    {
+        var user = await CreateUserAsync(["FTM_PROVIDER"], "Provider-Password-1");
+        var login = await pms.LoginAsync(user, "Provider-Password-1");
+        var info = await RpcAssert.FailsAsync(StatusCode.PermissionDenied, "ROLE_NOT_ALLOWED", () =>
+            Audit.ListAuditEventsAsync(new ListAuditEventsRequest(), PmsFactory.Bearer(login.AccessToken)).ResponseAsync);
+        Assert.Equal("pms.mosip.io", info.Domain);
+    }
+
+    // Same claims as PMS would issue, but signed with the given key and issued at the given time.
+    private static string Forge(LoginResponse login, SecurityKey key, DateTimeOffset issuedAt) =>
+        new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = "pms.mosip.io",
+            Audience = "pms",
+            Subject = new ClaimsIdentity([new Claim("sub", login.UserId), new Claim("name", login.Username), new Claim("role", "PARTNER_ADMIN")]),
+            IssuedAt = issuedAt.UtcDateTime,
+            NotBefore = issuedAt.UtcDateTime,
+            Expires = issuedAt.AddMinutes(15).UtcDateTime,
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
+        });
+
+    private async Task<string> CreateUserAsync(List<string> roles, string password)
+    {
+        var username = "user-" + Guid.NewGuid().ToString("N")[..8];
+        using var scope = pms.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<PmsDbContext>();
+        var user = new UserAccount
+        {
+            Id = Guid.CreateVersion7(),
+            Username = username,
+            NormalizedUsername = username.ToUpperInvariant(),
+            PasswordHash = "",
+            Roles = roles,
+            CreatedAt = pms.Time.GetUtcNow(),
+        };
+        user.PasswordHash = scope.ServiceProvider.GetRequiredService<IPasswordHasher<UserAccount>>().HashPassword(user, password);
+        db.Users.Add(user);
+        await db.SaveChangesAsync();
+        return username;
+    }
+}
