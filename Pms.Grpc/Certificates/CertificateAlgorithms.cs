@@ -1,6 +1,7 @@
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.EdEC;
 using Org.BouncyCastle.Asn1.Nist;
+using Org.BouncyCastle.Asn1.Oiw;
 using Org.BouncyCastle.Asn1.Pkcs;
 using Org.BouncyCastle.Asn1.Sec;
 using Org.BouncyCastle.Asn1.X509;
@@ -76,6 +77,12 @@ public static class CertificateAlgorithms
         [X9ObjectIdentifiers.IdDsaWithSha1.Id] = "SHA1withDSA",
         [NistObjectIdentifiers.DsaWithSha256.Id] = "SHA256withDSA",
         [EdECObjectIdentifiers.id_Ed448.Id] = "Ed448",
+    };
+
+    private static readonly Dictionary<string, string> WeakPssHashes = new()
+    {
+        [OiwObjectIdentifiers.IdSha1.Id] = "SHA1",
+        [NistObjectIdentifiers.IdSha224.Id] = "SHA224",
     };
 
     private static readonly Dictionary<string, string> PssHashes = new()
@@ -157,7 +164,10 @@ public static class CertificateAlgorithms
 
         if (signatureAlgorithm.Algorithm.Equals(PkcsObjectIdentifiers.IdRsassaPss))
         {
-            var hash = PssHash(signatureAlgorithm);
+            var hash = PssHash(signatureAlgorithm)
+                ?? (PssParameters(signatureAlgorithm) is { } parameters
+                    ? WeakPssHashes.GetValueOrDefault(parameters.HashAlgorithm.Algorithm.Id)
+                    : "SHA1"); // absent parameters: the RFC 4055 default
             return hash is null ? "RSASSA-PSS" : $"{hash}withRSA/PSS";
         }
 
