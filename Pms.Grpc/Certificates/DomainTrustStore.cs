@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Pms.Grpc.Certificates;
 
 /// <summary>ROOT (a self-signed trust anchor) or INTERMEDIATE.</summary>
@@ -73,6 +75,13 @@ public sealed class TrustPathResult
 public sealed class DomainTrustStore
 {
     private static readonly Node[] NoNodes = [];
+
+    // Verdicts of signature checks on certificates that are not stored (leaves, extra intermediates), keyed by the
+    // two SHA-256 thumbprints: a verdict never changes, and internal services ask about the same certificates
+    // again and again. Bounded; emptied when full.
+    private const int SignatureCacheCapacity = 10_000;
+    private readonly ConcurrentDictionary<(string Child, string Issuer), bool> _signatureCache = new();
+    private int _signatureCacheCount;
 
     private readonly Node[] _nodes;
     private readonly Dictionary<string, Node[]> _bySubject;
@@ -292,6 +301,22 @@ public sealed class DomainTrustStore
         }
     }
 
+    private bool? TryGetCachedSignature(ParsedCertificate child, ParsedCertificate issuer) =>
+        _signatureCache.TryGetValue((child.ThumbprintSha256, issuer.ThumbprintSha256), out var verified) ? verified : null;
+
+    private bool VerifyAndCache(ParsedCertificate child, ParsedCertificate issuer)
+    {
+        var verified = child.IsSignedBy(issuer);
+        if (Interlocked.Increment(ref _signatureCacheCount) > SignatureCacheCapacity)
+        {
+            _signatureCache.Clear();
+            Interlocked.Exchange(ref _signatureCacheCount, 0);
+        }
+
+        _signatureCache[(child.ThumbprintSha256, issuer.ThumbprintSha256)] = verified;
+        return verified;
+    }
+
     private static CertificateRuleViolation? ValidityFailure(ParsedCertificate certificate, string role, DateTimeOffset at)
     {
         if (at < certificate.NotBefore)
@@ -483,7 +508,14 @@ public sealed class DomainTrustStore
 
             if (!signatureVerified)
             {
-                if (++_signatureChecks > TrustPathLimits.MaxSignatureChecks)
+                if (store.TryGetCachedSignature(child, issuer) is { } cached)
+                {
+                    if (!cached)
+                    {
+                        return Fail(hop, InvalidSignature(child, issuer, role));
+                    }
+                }
+                else if (++_signatureChecks > TrustPathLimits.MaxSignatureChecks)
                 {
                     _budgetExhausted = true;
                     _failure = new CertificateRuleViolation(
@@ -492,13 +524,9 @@ public sealed class DomainTrustStore
                         $"Gave up building a path for '{certificate.Subject}' after {TrustPathLimits.MaxSignatureChecks} signature checks.");
                     return false;
                 }
-
-                if (!child.IsSignedBy(issuer))
+                else if (!store.VerifyAndCache(child, issuer))
                 {
-                    return Fail(hop, new CertificateRuleViolation(
-                        CertificateReasons.InvalidSignature,
-                        string.Empty,
-                        $"The signature of '{child.Subject}' does not verify with the key of {role.ToLowerInvariant()} '{issuer.Subject}'."));
+                    return Fail(hop, InvalidSignature(child, issuer, role));
                 }
             }
 
@@ -529,6 +557,11 @@ public sealed class DomainTrustStore
             _nodes[hop] = null;
             return false;
         }
+
+        private static CertificateRuleViolation InvalidSignature(ParsedCertificate child, ParsedCertificate issuer, string role) =>
+            new(CertificateReasons.InvalidSignature,
+                string.Empty,
+                $"The signature of '{child.Subject}' does not verify with the key of {role.ToLowerInvariant()} '{issuer.Subject}'.");
 
         // Keeps the failure found furthest along any path: it says most about what is missing.
         private bool Fail(int depth, CertificateRuleViolation failure)
