@@ -2,8 +2,8 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Cms;
-using PrivateKeyInfo = Org.BouncyCastle.Asn1.Pkcs.PrivateKeyInfo;
 using Org.BouncyCastle.Asn1.X509;
+using PrivateKeyInfo = Org.BouncyCastle.Asn1.Pkcs.PrivateKeyInfo;
 
 namespace Pms.Grpc.Certificates;
 

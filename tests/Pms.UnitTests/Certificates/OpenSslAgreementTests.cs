@@ -67,107 +67,107 @@ public class OpenSslAgreementTests
         switch (scenario)
         {
             case "good P-384 chain":
-            {
-                var ecRoot = TestCertificates.Root("EC Root", Ec(o => o.KeyType = TestKeyType.EcP384));
-                var inter = ecRoot.Issue("EC Intermediate", Ec(o => o.KeyType = TestKeyType.EcP384));
-                return new(ecRoot, [inter], inter.IssueLeaf("EC Leaf", Ec(o => o.KeyType = TestKeyType.EcP256)), true);
-            }
+                {
+                    var ecRoot = TestCertificates.Root("EC Root", Ec(o => o.KeyType = TestKeyType.EcP384));
+                    var inter = ecRoot.Issue("EC Intermediate", Ec(o => o.KeyType = TestKeyType.EcP384));
+                    return new(ecRoot, [inter], inter.IssueLeaf("EC Leaf", Ec(o => o.KeyType = TestKeyType.EcP256)), true);
+                }
 
             case "good Ed25519 chain":
-            {
-                var edRoot = TestCertificates.Root("Ed Root", Ec(o => o.KeyType = TestKeyType.Ed25519));
-                var inter = edRoot.Issue("Ed Intermediate", Ec(o => o.KeyType = TestKeyType.Ed25519));
-                return new(edRoot, [inter], inter.IssueLeaf("Ed Leaf", Ec(o => o.KeyType = TestKeyType.Ed25519)), true);
-            }
+                {
+                    var edRoot = TestCertificates.Root("Ed Root", Ec(o => o.KeyType = TestKeyType.Ed25519));
+                    var inter = edRoot.Issue("Ed Intermediate", Ec(o => o.KeyType = TestKeyType.Ed25519));
+                    return new(edRoot, [inter], inter.IssueLeaf("Ed Leaf", Ec(o => o.KeyType = TestKeyType.Ed25519)), true);
+                }
 
             case "good chain with two intermediates":
-            {
-                var first = root.Issue("First", Ec());
-                var second = first.Issue("Second", Ec());
-                return new(root, [second, first], second.IssueLeaf("Leaf", Ec()), true);
-            }
+                {
+                    var first = root.Issue("First", Ec());
+                    var second = first.Issue("Second", Ec());
+                    return new(root, [second, first], second.IssueLeaf("Leaf", Ec()), true);
+                }
 
             case "good chain, pathLen 0 intermediate":
-            {
-                var inter = root.Issue("Constrained", Ec(o => o.PathLength = 0));
-                return new(root, [inter], inter.IssueLeaf("Leaf", Ec()), true);
-            }
+                {
+                    var inter = root.Issue("Constrained", Ec(o => o.PathLength = 0));
+                    return new(root, [inter], inter.IssueLeaf("Leaf", Ec()), true);
+                }
 
             case "expired intermediate":
-            {
-                var inter = root.Issue("Expired Intermediate", Ec(o => { o.NotBefore = Now.AddYears(-3); o.NotAfter = Now.AddDays(-1); }));
-                return new(root, [inter], inter.IssueLeaf("Leaf", Ec(o => o.NotBefore = Now.AddYears(-2))), false);
-            }
+                {
+                    var inter = root.Issue("Expired Intermediate", Ec(o => { o.NotBefore = Now.AddYears(-3); o.NotAfter = Now.AddDays(-1); }));
+                    return new(root, [inter], inter.IssueLeaf("Leaf", Ec(o => o.NotBefore = Now.AddYears(-2))), false);
+                }
 
             case "wrong root":
-            {
-                var otherRoot = TestCertificates.Root("Other Root", Ec());
-                var inter = root.Issue("Intermediate", Ec());
-                return new(otherRoot, [inter], inter.IssueLeaf("Leaf", Ec()), false);
-            }
+                {
+                    var otherRoot = TestCertificates.Root("Other Root", Ec());
+                    var inter = root.Issue("Intermediate", Ec());
+                    return new(otherRoot, [inter], inter.IssueLeaf("Leaf", Ec()), false);
+                }
 
             case "pathLen violation":
-            {
-                var constrained = root.Issue("Constrained", Ec(o => o.PathLength = 0));
-                var below = constrained.Issue("Below", Ec());
-                return new(root, [constrained, below], below.IssueLeaf("Leaf", Ec()), false);
-            }
+                {
+                    var constrained = root.Issue("Constrained", Ec(o => o.PathLength = 0));
+                    var below = constrained.Issue("Below", Ec());
+                    return new(root, [constrained, below], below.IssueLeaf("Leaf", Ec()), false);
+                }
 
             case "root pathLen violation":
-            {
-                var strictRoot = TestCertificates.Root("Strict Root", Ec(o => o.PathLength = 0));
-                var inter = strictRoot.Issue("Intermediate", Ec());
-                return new(strictRoot, [inter], inter.IssueLeaf("Leaf", Ec()), false);
-            }
+                {
+                    var strictRoot = TestCertificates.Root("Strict Root", Ec(o => o.PathLength = 0));
+                    var inter = strictRoot.Issue("Intermediate", Ec());
+                    return new(strictRoot, [inter], inter.IssueLeaf("Leaf", Ec()), false);
+                }
 
             case "non-CA intermediate":
-            {
-                var inter = root.Issue("Not A CA", Ec(o => o.IsCa = false));
-                return new(root, [inter], inter.IssueLeaf("Leaf", Ec()), false);
-            }
+                {
+                    var inter = root.Issue("Not A CA", Ec(o => o.IsCa = false));
+                    return new(root, [inter], inter.IssueLeaf("Leaf", Ec()), false);
+                }
 
             case "intermediate without basicConstraints":
-            {
-                var inter = root.Issue("No Basic Constraints", Ec(o => o.OmitBasicConstraints = true));
-                return new(root, [inter], inter.IssueLeaf("Leaf", Ec()), false);
-            }
+                {
+                    var inter = root.Issue("No Basic Constraints", Ec(o => o.OmitBasicConstraints = true));
+                    return new(root, [inter], inter.IssueLeaf("Leaf", Ec()), false);
+                }
 
             case "missing keyCertSign":
-            {
-                var inter = root.Issue("No KeyCertSign", Ec(o => o.WithoutKeyCertSign = true));
-                return new(root, [inter], inter.IssueLeaf("Leaf", Ec()), false);
-            }
+                {
+                    var inter = root.Issue("No KeyCertSign", Ec(o => o.WithoutKeyCertSign = true));
+                    return new(root, [inter], inter.IssueLeaf("Leaf", Ec()), false);
+                }
 
             case "missing intermediate":
-            {
-                var inter = root.Issue("Intermediate", Ec());
-                return new(root, [], inter.IssueLeaf("Leaf", Ec()), false);
-            }
+                {
+                    var inter = root.Issue("Intermediate", Ec());
+                    return new(root, [], inter.IssueLeaf("Leaf", Ec()), false);
+                }
 
             case "leaf signature broken":
-            {
-                var inter = root.Issue("Intermediate", Ec());
-                return new(root, [inter], inter.IssueLeaf("Forged Leaf", Ec(o => o.BreakSignature = true)), false);
-            }
+                {
+                    var inter = root.Issue("Intermediate", Ec());
+                    return new(root, [inter], inter.IssueLeaf("Forged Leaf", Ec(o => o.BreakSignature = true)), false);
+                }
 
             case "expired leaf":
-            {
-                var inter = root.Issue("Intermediate", Ec());
-                return new(root, [inter], inter.IssueLeaf("Leaf", Ec(o => { o.NotBefore = Now.AddYears(-1); o.NotAfter = Now.AddDays(-1); })), false);
-            }
+                {
+                    var inter = root.Issue("Intermediate", Ec());
+                    return new(root, [inter], inter.IssueLeaf("Leaf", Ec(o => { o.NotBefore = Now.AddYears(-1); o.NotAfter = Now.AddDays(-1); })), false);
+                }
 
             case "future leaf":
-            {
-                var inter = root.Issue("Intermediate", Ec());
-                return new(root, [inter], inter.IssueLeaf("Leaf", Ec(o => o.NotBefore = Now.AddDays(1))), false);
-            }
+                {
+                    var inter = root.Issue("Intermediate", Ec());
+                    return new(root, [inter], inter.IssueLeaf("Leaf", Ec(o => o.NotBefore = Now.AddDays(1))), false);
+                }
 
             case "expired root":
-            {
-                var oldRoot = TestCertificates.Root("Old Root", Ec(o => { o.NotBefore = Now.AddYears(-5); o.NotAfter = Now.AddDays(-1); }));
-                var inter = oldRoot.Issue("Intermediate", Ec(o => o.NotBefore = Now.AddYears(-2)));
-                return new(oldRoot, [inter], inter.IssueLeaf("Leaf", Ec(o => o.NotBefore = Now.AddYears(-1))), false);
-            }
+                {
+                    var oldRoot = TestCertificates.Root("Old Root", Ec(o => { o.NotBefore = Now.AddYears(-5); o.NotAfter = Now.AddDays(-1); }));
+                    var inter = oldRoot.Issue("Intermediate", Ec(o => o.NotBefore = Now.AddYears(-2)));
+                    return new(oldRoot, [inter], inter.IssueLeaf("Leaf", Ec(o => o.NotBefore = Now.AddYears(-1))), false);
+                }
 
             default:
                 throw new ArgumentOutOfRangeException(nameof(scenario), scenario, null);
