@@ -1,0 +1,13 @@
+using Pms.Web.Client.Session;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class SessionServiceCollectionExtensions
+{
+    /// <summary>Adds the portal's session state (one user per browser tab, so singletons).</summary>
+    public static IServiceCollection AddPmsSession(this IServiceCollection services)
+    {
+        services.AddSingleton<AuthSession>();
+        return services;
+    }
+}

@@ -1,0 +1,24 @@
+using System.Text.Json.Serialization;
+
+namespace Pms.Web.Client.Session;
+
+/// <summary>What the portal knows about the signed-in user, as PartnerService.Login returned it.</summary>
+public sealed record SessionState(
+    string Username,
+    IReadOnlyList<string> Roles,
+    string AccessToken,
+    string RefreshToken,
+    DateTimeOffset ExpiresAt)
+{
+    public const string PartnerAdminRole = "PARTNER_ADMIN";
+    public const string FtmProviderRole = "FTM_PROVIDER";
+
+    public bool IsInRole(string role) => Roles.Contains(role, StringComparer.Ordinal);
+
+    [JsonIgnore]
+    public bool IsPartnerAdmin => IsInRole(PartnerAdminRole);
+}
+
+// Source-generated so the trimmed WebAssembly build needs no reflection to (de)serialize the session.
+[JsonSerializable(typeof(SessionState))]
+internal sealed partial class SessionJsonContext : JsonSerializerContext;
