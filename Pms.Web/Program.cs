@@ -15,7 +15,12 @@ if (app.Environment.IsDevelopment())
 app.MapDefaultEndpoints();
 app.MapGrpcForwarding();
 app.MapStaticAssets();
-app.MapFallbackToFile("index.html");
+// Client-side routes (/login, /partners/...) load the app's page; it must be revalidated on every load,
+// since it names this build's fingerprinted files.
+app.MapFallbackToFile("index.html", new StaticFileOptions
+{
+    OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "no-cache",
+});
 
 app.Run();
 
