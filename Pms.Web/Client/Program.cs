@@ -14,7 +14,8 @@ builder.Services.AddPmsGrpc(new Uri(builder.HostEnvironment.BaseAddress));
 
 var host = builder.Build();
 
-// A reload keeps the tab's session: read it back before the first page renders.
+// A reload keeps the tab's session: read it back before the first page renders, then keep it fresh.
 await host.Services.GetRequiredService<AuthSession>().RestoreAsync();
+host.Services.GetRequiredService<SessionRenewer>().Start();
 
 await host.RunAsync();

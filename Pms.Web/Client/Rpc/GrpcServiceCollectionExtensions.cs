@@ -2,6 +2,7 @@ using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Grpc.Net.Client.Web;
+using Mosip.Pms.V1;
 using Pms.Web.Client.Rpc;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -21,6 +22,11 @@ public static class GrpcServiceCollectionExtensions
         }));
         services.AddSingleton<BearerTokenInterceptor>();
         services.AddSingleton(sp => sp.GetRequiredService<GrpcChannel>().Intercept(sp.GetRequiredService<BearerTokenInterceptor>()));
+
+        services.AddSingleton(sp => new PartnerService.PartnerServiceClient(sp.GetRequiredService<CallInvoker>()));
+        services.AddSingleton(sp => new TrustStoreService.TrustStoreServiceClient(sp.GetRequiredService<CallInvoker>()));
+        services.AddSingleton(sp => new FtmChipService.FtmChipServiceClient(sp.GetRequiredService<CallInvoker>()));
+        services.AddSingleton(sp => new AuditService.AuditServiceClient(sp.GetRequiredService<CallInvoker>()));
 
         return services;
     }

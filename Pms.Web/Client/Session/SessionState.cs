@@ -2,13 +2,17 @@ using System.Text.Json.Serialization;
 
 namespace Pms.Web.Client.Session;
 
-/// <summary>What the portal knows about the signed-in user, as PartnerService.Login returned it.</summary>
+/// <summary>What the portal knows about the signed-in user, as PartnerService.Login or RefreshSession returned it.</summary>
 public sealed record SessionState(
     string Username,
+    string UserId,
+    string PartnerId,
     IReadOnlyList<string> Roles,
     string AccessToken,
+    DateTimeOffset ExpiresAt,
     string RefreshToken,
-    DateTimeOffset ExpiresAt)
+    DateTimeOffset RefreshTokenExpiresAt,
+    bool ConsentRequired)
 {
     public const string PartnerAdminRole = "PARTNER_ADMIN";
     public const string FtmProviderRole = "FTM_PROVIDER";
