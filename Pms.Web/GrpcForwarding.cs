@@ -10,7 +10,8 @@ namespace Pms.Web;
 public static class GrpcForwarding
 {
     /// <summary>The service-discovery name of Pms.Grpc; the AppHost's <c>WithReference</c> supplies
-    /// <c>services:pms-grpc:http:0</c>, and so can the environment when Pms.Web runs alone.</summary>
+    /// <c>services:pms-grpc:http:0</c>, and so can the environment when Pms.Web runs alone
+    /// (appsettings.Development.json points at Pms.Grpc's own default, http://localhost:5180).</summary>
     public const string ServiceName = "pms-grpc";
 
     private const string ClusterId = "pms-grpc";

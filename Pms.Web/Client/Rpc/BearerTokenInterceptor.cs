@@ -7,7 +7,8 @@ namespace Pms.Web.Client.Rpc;
 /// <summary>
 /// Adds <c>authorization: Bearer &lt;access token&gt;</c> to every call while the session holds a valid token.
 /// An interceptor rather than CallCredentials: those are refused on a plain-http channel, which is what
-/// the portal uses in development.
+/// the portal uses in development. A unary call refused with UNAUTHENTICATED is reported to the session,
+/// which renews or closes it.
 /// </summary>
 public sealed class BearerTokenInterceptor(AuthSession session) : Interceptor
 {
@@ -15,30 +16,60 @@ public sealed class BearerTokenInterceptor(AuthSession session) : Interceptor
 
     public override AsyncUnaryCall<TResponse> AsyncUnaryCall<TRequest, TResponse>(
         TRequest request, ClientInterceptorContext<TRequest, TResponse> context, AsyncUnaryCallContinuation<TRequest, TResponse> continuation)
-        => continuation(request, WithToken(context));
+    {
+        var sentToken = TokenToSend(context);
+        var call = continuation(request, WithToken(context, sentToken));
+        if (sentToken is null)
+        {
+            return call;
+        }
+
+        return new AsyncUnaryCall<TResponse>(
+            ReportRejectionAsync(call.ResponseAsync, sentToken), call.ResponseHeadersAsync, call.GetStatus, call.GetTrailers, call.Dispose);
+    }
 
     public override AsyncServerStreamingCall<TResponse> AsyncServerStreamingCall<TRequest, TResponse>(
         TRequest request, ClientInterceptorContext<TRequest, TResponse> context, AsyncServerStreamingCallContinuation<TRequest, TResponse> continuation)
-        => continuation(request, WithToken(context));
+        => continuation(request, WithToken(context, TokenToSend(context)));
 
     public override AsyncClientStreamingCall<TRequest, TResponse> AsyncClientStreamingCall<TRequest, TResponse>(
         ClientInterceptorContext<TRequest, TResponse> context, AsyncClientStreamingCallContinuation<TRequest, TResponse> continuation)
-        => continuation(WithToken(context));
+        => continuation(WithToken(context, TokenToSend(context)));
 
     public override AsyncDuplexStreamingCall<TRequest, TResponse> AsyncDuplexStreamingCall<TRequest, TResponse>(
         ClientInterceptorContext<TRequest, TResponse> context, AsyncDuplexStreamingCallContinuation<TRequest, TResponse> continuation)
-        => continuation(WithToken(context));
+        => continuation(WithToken(context, TokenToSend(context)));
 
     public override TResponse BlockingUnaryCall<TRequest, TResponse>(
         TRequest request, ClientInterceptorContext<TRequest, TResponse> context, BlockingUnaryCallContinuation<TRequest, TResponse> continuation)
-        => continuation(request, WithToken(context));
+        => continuation(request, WithToken(context, TokenToSend(context)));
 
-    private ClientInterceptorContext<TRequest, TResponse> WithToken<TRequest, TResponse>(ClientInterceptorContext<TRequest, TResponse> context)
+    private async Task<TResponse> ReportRejectionAsync<TResponse>(Task<TResponse> response, string sentToken)
+    {
+        try
+        {
+            return await response;
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.Unauthenticated)
+        {
+            session.ReportRejected(sentToken);
+            throw;
+        }
+    }
+
+    private string? TokenToSend<TRequest, TResponse>(ClientInterceptorContext<TRequest, TResponse> context)
+        where TRequest : class
+        where TResponse : class
+        // An expired token would turn even an anonymous call (Login) into UNAUTHENTICATED: send none.
+        => session.HasValidAccessToken && context.Options.Headers?.Get(AuthorizationHeader) is null
+            ? session.Current!.AccessToken
+            : null;
+
+    private static ClientInterceptorContext<TRequest, TResponse> WithToken<TRequest, TResponse>(ClientInterceptorContext<TRequest, TResponse> context, string? token)
         where TRequest : class
         where TResponse : class
     {
-        // An expired token would turn even an anonymous call (Login) into UNAUTHENTICATED: send none.
-        if (!session.HasValidAccessToken || context.Options.Headers?.Get(AuthorizationHeader) is not null)
+        if (token is null)
         {
             return context;
         }
@@ -53,7 +84,7 @@ public sealed class BearerTokenInterceptor(AuthSession session) : Interceptor
             }
         }
 
-        headers.Add(AuthorizationHeader, $"Bearer {session.Current!.AccessToken}");
+        headers.Add(AuthorizationHeader, $"Bearer {token}");
         return new ClientInterceptorContext<TRequest, TResponse>(context.Method, context.Host, context.Options.WithHeaders(headers));
     }
 }

@@ -24,6 +24,19 @@ public sealed class AuthSession(IJSRuntime js, TimeProvider time, ILogger<AuthSe
     /// <summary>Raised after sign-in, renewal and sign-out.</summary>
     public event Action? Changed;
 
+    /// <summary>Raised when the server answered UNAUTHENTICATED to a call that carried the current access token
+    /// (expired early, revoked): the session must be renewed or closed.</summary>
+    public event Action? TokenRejected;
+
+    /// <summary>Reports that the server refused <paramref name="accessToken"/>; ignored when the session has moved on since.</summary>
+    public void ReportRejected(string accessToken)
+    {
+        if (Current?.AccessToken == accessToken)
+        {
+            TokenRejected?.Invoke();
+        }
+    }
+
     public async Task RestoreAsync()
     {
         try

@@ -5,7 +5,8 @@ namespace Pms.Web.Client.Session;
 
 /// <summary>
 /// Renews the session shortly before the access token expires (about 15 minutes after sign-in),
-/// so pages never see TOKEN_EXPIRED while the user is active.
+/// so pages never see TOKEN_EXPIRED while the user is active; and at once when the server refuses
+/// the token anyway. A refused renewal closes the session, which sends the user to the sign-in page.
 /// </summary>
 public sealed class SessionRenewer(AuthSession session, AccountService account, TimeProvider time, ILogger<SessionRenewer> logger) : IDisposable
 {
@@ -19,6 +20,7 @@ public sealed class SessionRenewer(AuthSession session, AccountService account, 
     public void Start()
     {
         session.Changed += Schedule;
+        session.TokenRejected += RenewNow;
         Schedule();
     }
 
@@ -34,6 +36,8 @@ public sealed class SessionRenewer(AuthSession session, AccountService account, 
         var due = current.ExpiresAt - RenewAhead - time.GetUtcNow();
         ScheduleIn(due < TimeSpan.Zero ? TimeSpan.Zero : due);
     }
+
+    private void RenewNow() => _ = RenewAsync();
 
     private void ScheduleIn(TimeSpan due) =>
         _timer = time.CreateTimer(_ => _ = RenewAsync(), null, due, Timeout.InfiniteTimeSpan);
@@ -69,6 +73,7 @@ public sealed class SessionRenewer(AuthSession session, AccountService account, 
     public void Dispose()
     {
         session.Changed -= Schedule;
+        session.TokenRejected -= RenewNow;
         _timer?.Dispose();
     }
 }
