@@ -88,6 +88,14 @@ public sealed class RpcProblem
         return new RpcProblem(code, Describe(code, serverMessage, fieldErrors.Count > 0), errorInfo?.Reason, mosipErrorCode, fieldErrors);
     }
 
+    /// <summary>The same problem with the message also shown beside <paramref name="field"/> (for refusals the server
+    /// names by reason only, such as <c>USERNAME_ALREADY_EXISTS</c>).</summary>
+    public RpcProblem WithFieldError(string field)
+    {
+        var fields = new Dictionary<string, string>(FieldErrors, StringComparer.OrdinalIgnoreCase) { [field] = Message };
+        return new RpcProblem(Code, Message, Reason, MosipErrorCode, fields);
+    }
+
     /// <summary>A problem found before calling, shown the same way as the server's.</summary>
     public static RpcProblem Invalid(IReadOnlyDictionary<string, string> fieldErrors, string message = "Some fields need attention.")
         => new(StatusCode.InvalidArgument, message, reason: null, mosipErrorCode: null, fieldErrors);
