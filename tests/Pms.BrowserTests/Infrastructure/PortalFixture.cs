@@ -53,10 +53,17 @@ public sealed class PortalFixture : IAsyncLifetime
             $"--Parameters:key-encryption-key=browser-kek-{Guid.NewGuid():N}{Guid.NewGuid():N}",
             "--DcpPublisher:RandomizePorts=true",
         ]);
-        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.Services.AddLogging(logging => logging
+            .SetMinimumLevel(LogLevel.Warning)
+            // The resources' own console lines; their failures still show.
+            .AddFilter("Pms.AppHost.Resources", LogLevel.Error)
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
 
         var grpc = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "pms-grpc"));
-        grpc.WithEnvironment("Pms__Jwt__AccessTokenLifetime", AccessTokenLifetime.ToString("c"));
+        var web = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "pms-web"));
+        grpc.WithEnvironment("Pms__Jwt__AccessTokenLifetime", AccessTokenLifetime.ToString("c"))
+            // The ports are random here: password-reset mails must link to this run's portal.
+            .WithEnvironment("Pms__Portal__BaseUrl", web.GetEndpoint("http"));
 
         _app = await builder.BuildAsync();
         using (var timeout = new CancellationTokenSource(StartTimeout))
@@ -101,7 +108,7 @@ public sealed class PortalFixture : IAsyncLifetime
     }
 
     /// <summary>The address of the mail sink's web UI and API (smtp4dev).</summary>
-    public Uri MailUrl => _app!.GetEndpoint("mail", "http");
+    public Mailbox Mailbox => new(App.GetEndpoint("mail", "http"));
 
     public async Task DisposeAsync()
     {

@@ -74,13 +74,32 @@ public sealed class PortalPage : IAsyncDisposable
         await Expect(Heading).ToHaveTextAsync(expectedHeading);
     }
 
-    /// <summary>Saves a full-page screenshot to artifacts/screenshots/&lt;name&gt;.png at the repository root.</summary>
+    /// <summary>Saves a full-page screenshot to artifacts/screenshots/&lt;name&gt;.png at the repository root, and checks
+    /// on the way that nothing on the screen is wider than the window (1280 px desktop, 390 px phone).</summary>
     public async Task ScreenshotAsync(string name)
     {
         // Let transitions and the focus ring settle so the picture shows the resting screen.
         await Page.WaitForTimeoutAsync(250);
         await Page.ScreenshotAsync(new() { Path = Path.Combine(Repository.ScreenshotDirectory, name + ".png"), FullPage = true });
+
+        var window = Page.ViewportSize!.Width;
+        var content = await Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+        Assert.True(content <= window, $"{name}: the page is {content} px wide in a {window} px window");
     }
+
+    /// <summary>Clicks and returns the file the page saved, with its suggested name.</summary>
+    public async Task<(string FileName, string Content)> DownloadAsync(ILocator button)
+    {
+        var download = await Page.RunAndWaitForDownloadAsync(() => button.ClickAsync());
+        var path = await download.PathAsync();
+        return (download.SuggestedFilename, await File.ReadAllTextAsync(path));
+    }
+
+    /// <summary>The table row holding this text.</summary>
+    public ILocator Row(string text) => Page.GetByRole(AriaRole.Row).Filter(new() { HasText = text });
+
+    /// <summary>The open dialog.</summary>
+    public ILocator Dialog => Page.GetByRole(AriaRole.Dialog);
 
     /// <summary>Fails the test if the page threw or showed Blazor's error bar.</summary>
     public async Task AssertHealthyAsync()
