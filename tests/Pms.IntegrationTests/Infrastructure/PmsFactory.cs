@@ -37,14 +37,24 @@ public class PmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         var server = await PostgresServer.GetSharedAsync();
         _connectionString = await server.CreateDatabaseAsync(GetType().Name);
+        await BeforeStartAsync();
         _ = Server; // start now: migrations and the bootstrap admin happen here, not in the first test
     }
+
+    /// <summary>Runs before PMS starts: start what it needs to reach (e.g. a mail server) here.</summary>
+    protected virtual Task BeforeStartAsync() => Task.CompletedTask;
+
+    /// <summary>Runs after PMS stopped: stop what <see cref="BeforeStartAsync"/> started.</summary>
+    protected virtual Task AfterStopAsync() => Task.CompletedTask;
+
+    /// <summary>Where PMS sends mail. By default nowhere that answers: mail fails in the background, which PMS logs and survives.</summary>
+    protected virtual string MailConnectionString => "Endpoint=smtp://127.0.0.1:1";
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:pmsdb", ConnectionString);
-        builder.UseSetting("ConnectionStrings:mail", "Endpoint=smtp://127.0.0.1:1");
+        builder.UseSetting("ConnectionStrings:mail", MailConnectionString);
         builder.UseSetting("Pms:BootstrapAdmin:Username", AdminUsername);
         builder.UseSetting("Pms:BootstrapAdmin:Password", AdminPassword);
         builder.UseSetting("Pms:Jwt:SigningKey", JwtSigningKey);
@@ -65,5 +75,6 @@ public class PmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         _channel?.Dispose();
         await base.DisposeAsync();
+        await AfterStopAsync();
     }
 }

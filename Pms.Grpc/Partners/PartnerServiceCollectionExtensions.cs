@@ -1,0 +1,28 @@
+using Pms.Grpc.Mail;
+using Pms.Grpc.Partners;
+
+// In the DI namespace, as ASP.NET's own Add* extensions are, so the call site needs no using of its own.
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class PartnerServiceCollectionExtensions
+{
+    /// <summary>
+    /// Partner registration, terms and consent, passwords, administration and certificates, with the mail queue
+    /// that carries password-reset links. <see cref="PartnerAccess"/> is the consent and deactivation gate other
+    /// services (FTM chips) use too.
+    /// </summary>
+    public static IServiceCollection AddPartners(this IServiceCollection services)
+    {
+        services.AddPmsMail();
+        services.AddSingleton<PersonalDataProtector>();
+        services.AddScoped<PartnerAccess>();
+        services.AddScoped<PartnerDirectory>();
+        services.AddScoped<PartnerRegistration>();
+        services.AddScoped<TermsAndConditions>();
+        services.AddScoped<PasswordManagement>();
+        services.AddScoped<PartnerAdministration>();
+        services.AddScoped<PartnerQueries>();
+        services.AddScoped<PartnerCertificates>();
+        return services;
+    }
+}
