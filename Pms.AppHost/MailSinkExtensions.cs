@@ -31,6 +31,7 @@ internal static class MailSinkExtensions
             context.Args.Add("--db=");
             context.Args.Add("--nousersettings");
             context.Args.Add("--hostname=localhost");
+            context.Args.Add("--bindaddress=127.0.0.1");
         });
         sink.WithUrlForEndpoint("http", u => u.DisplayText = "Mail inbox (smtp4dev)")
             .WithHttpHealthCheck("/", endpointName: "http");

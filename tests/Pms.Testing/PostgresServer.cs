@@ -89,7 +89,12 @@ public sealed class PostgresServer : IAsyncDisposable
         var (postgres, postgresArgs) = AsPostgresUser(asRoot, Path.Combine(bin, "postgres"),
             $"-D {data} -p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= " +
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300");
-        var process = Process.Start(new ProcessStartInfo(postgres, postgresArgs)
+        // A test host can be killed without running its exit handlers; this watchdog stops the server
+        // (fast shutdown) and removes its data folder as soon as the test process is gone.
+        var watchdog = $"{postgres} {postgresArgs} & server=$!; " +
+            $"while kill -0 {Environment.ProcessId} 2>/dev/null && kill -0 $server 2>/dev/null; do sleep 1; done; " +
+            $"kill -INT $server 2>/dev/null; wait $server; rm -rf {data}";
+        var process = Process.Start(new ProcessStartInfo("bash", ["-c", watchdog])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -1,0 +1,277 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.Cms;
+using Org.BouncyCastle.Asn1.X509;
+using PrivateKeyInfo = Org.BouncyCastle.Asn1.Pkcs.PrivateKeyInfo;
+
+namespace Pms.Grpc.Certificates;
+
+/// <summary>
+/// Turns uploaded bytes into certificates: one PEM or DER certificate, a bundle of PEM CERTIFICATE
+/// blocks, or PKCS#7 (PEM or DER). Anything else — empty, too large, a private key, garbage — is
+/// refused with <see cref="CertificateReasons.Unparsable"/> / KER-PCM-001.
+/// </summary>
+public static class CertificateParser
+{
+    /// <summary>Inputs larger than this are refused before any parsing.</summary>
+    public const int MaxCertificateDataBytes = 1024 * 1024;
+
+    private static readonly byte[] PemBegin = "-----BEGIN"u8.ToArray();
+
+    /// <summary>Parses every certificate in <paramref name="data"/>, in the order they appear.</summary>
+    /// <exception cref="CertificateValidationException">The data is not one or more certificates.</exception>
+    public static IReadOnlyList<ParsedCertificate> Parse(ReadOnlySpan<byte> data)
+    {
+        if (!TryParse(data, out var certificates, out var violation))
+        {
+            CertificateValidationException.Throw(violation);
+        }
+
+        return certificates;
+    }
+
+    /// <summary>Parses data that must hold exactly one certificate.</summary>
+    /// <exception cref="CertificateValidationException">The data is not exactly one certificate.</exception>
+    public static ParsedCertificate ParseSingle(ReadOnlySpan<byte> data)
+    {
+        var certificates = Parse(data);
+        if (certificates.Count != 1)
+        {
+            CertificateValidationException.Throw(Unparsable($"Expected exactly one certificate but found {certificates.Count}."));
+        }
+
+        return certificates[0];
+    }
+
+    /// <summary>Parses PEM text (one certificate or a bundle).</summary>
+    public static IReadOnlyList<ParsedCertificate> ParsePem(string pem) => Parse(Encoding.UTF8.GetBytes(pem));
+
+    public static bool TryParse(
+        ReadOnlySpan<byte> data,
+        out IReadOnlyList<ParsedCertificate> certificates,
+        [NotNullWhen(false)] out CertificateRuleViolation? violation)
+    {
+        certificates = [];
+        if (data.Length > MaxCertificateDataBytes)
+        {
+            violation = Unparsable($"Certificate data is {data.Length} bytes; at most {MaxCertificateDataBytes} bytes (1 MiB) are accepted.");
+            return false;
+        }
+
+        if (data.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            violation = Unparsable("Certificate data is empty.");
+            return false;
+        }
+
+        var found = new List<ParsedCertificate>();
+        violation = data.IndexOf(PemBegin) >= 0 ? ReadPem(data, found) : ReadDer(data, "The data", found);
+        if (violation is null && found.Count == 0)
+        {
+            violation = Unparsable("The data holds no certificate.");
+        }
+
+        if (violation is not null)
+        {
+            return false;
+        }
+
+        certificates = found;
+        return true;
+    }
+
+    private static CertificateRuleViolation? ReadPem(ReadOnlySpan<byte> data, List<ParsedCertificate> found)
+    {
+        // Latin-1 maps every byte to one char, so nothing fails to decode and offsets stay meaningful.
+        var text = Encoding.Latin1.GetString(data);
+        var position = 0;
+        var blockNumber = 0;
+        while (true)
+        {
+            var begin = text.IndexOf("-----BEGIN ", position, StringComparison.Ordinal);
+            if (begin < 0)
+            {
+                return null;
+            }
+
+            blockNumber++;
+            var labelStart = begin + "-----BEGIN ".Length;
+            var labelEnd = text.IndexOf("-----", labelStart, StringComparison.Ordinal);
+            var lineEnd = text.IndexOf('\n', labelStart);
+            if (labelEnd < 0 || (lineEnd >= 0 && lineEnd < labelEnd))
+            {
+                return Unparsable($"PEM block {blockNumber} has a malformed BEGIN line.");
+            }
+
+            var label = text[labelStart..labelEnd];
+            if (label.Contains("PRIVATE KEY", StringComparison.OrdinalIgnoreCase))
+            {
+                return Unparsable($"PEM block {blockNumber} is a private key ({label}); upload only certificates and keep private keys secret.");
+            }
+
+            var endMarker = "-----END " + label + "-----";
+            var bodyStart = labelEnd + "-----".Length;
+            var end = text.IndexOf(endMarker, bodyStart, StringComparison.Ordinal);
+            if (end < 0)
+            {
+                return Unparsable($"PEM block {blockNumber} ({label}) has no END line.");
+            }
+
+            position = end + endMarker.Length;
+            var body = text.AsSpan(bodyStart, end - bodyStart);
+            if (body.Contains(':'))
+            {
+                return Unparsable($"PEM block {blockNumber} ({label}) has headers; encrypted or legacy PEM is not accepted.");
+            }
+
+            byte[] der;
+            try
+            {
+                der = Convert.FromBase64String(body.ToString());
+            }
+            catch (FormatException)
+            {
+                return Unparsable($"PEM block {blockNumber} ({label}) is not valid base64.");
+            }
+
+            var what = $"PEM block {blockNumber} ({label})";
+            var violation = label switch
+            {
+                "CERTIFICATE" or "X509 CERTIFICATE" => ReadCertificateDer(der, what, found),
+                "PKCS7" or "PKCS #7 SIGNED DATA" or "CMS" => ReadPkcs7Der(der, what, found),
+                _ => Unparsable($"{what} is not a certificate; expected CERTIFICATE or PKCS7 blocks."),
+            };
+            if (violation is not null)
+            {
+                return violation;
+            }
+        }
+    }
+
+    private static CertificateRuleViolation? ReadDer(ReadOnlySpan<byte> der, string what, List<ParsedCertificate> found)
+    {
+        if (!TryReadAsn1(der, out var sequence))
+        {
+            return Unparsable($"{what} is neither PEM nor a DER certificate or PKCS#7 structure.");
+        }
+
+        if (sequence.Count > 0 && sequence[0] is DerObjectIdentifier)
+        {
+            return ReadPkcs7(sequence, what, found);
+        }
+
+        if (LooksLikePrivateKey(sequence))
+        {
+            return Unparsable($"{what} is a private key; upload only certificates and keep private keys secret.");
+        }
+
+        return ReadCertificate(sequence, what, found);
+    }
+
+    private static CertificateRuleViolation? ReadCertificateDer(byte[] der, string what, List<ParsedCertificate> found) =>
+        TryReadAsn1(der, out var sequence)
+            ? ReadCertificate(sequence, what, found)
+            : Unparsable($"{what} is not DER-encoded ASN.1.");
+
+    private static CertificateRuleViolation? ReadPkcs7Der(byte[] der, string what, List<ParsedCertificate> found) =>
+        TryReadAsn1(der, out var sequence)
+            ? ReadPkcs7(sequence, what, found)
+            : Unparsable($"{what} is not DER-encoded ASN.1.");
+
+    private static CertificateRuleViolation? ReadCertificate(Asn1Sequence sequence, string what, List<ParsedCertificate> found)
+    {
+        try
+        {
+            found.Add(ParsedCertificate.FromStructure(X509CertificateStructure.GetInstance(sequence)));
+            return null;
+        }
+        catch (Exception ex) when (CryptoErrors.IsRecoverable(ex))
+        {
+            return Unparsable($"{what} is not an X.509 certificate: {ex.Message}");
+        }
+    }
+
+    private static CertificateRuleViolation? ReadPkcs7(Asn1Sequence sequence, string what, List<ParsedCertificate> found)
+    {
+        Asn1Set? certificates;
+        try
+        {
+            var contentInfo = ContentInfo.GetInstance(sequence);
+            if (!contentInfo.ContentType.Equals(CmsObjectIdentifiers.SignedData))
+            {
+                return Unparsable($"{what} is PKCS#7 of type {contentInfo.ContentType.Id}; only signedData certificate bundles are accepted.");
+            }
+
+            certificates = SignedData.GetInstance(contentInfo.Content).Certificates;
+        }
+        catch (Exception ex) when (CryptoErrors.IsRecoverable(ex))
+        {
+            return Unparsable($"{what} is not a PKCS#7 certificate bundle: {ex.Message}");
+        }
+
+        if (certificates is null || certificates.Count == 0)
+        {
+            return Unparsable($"{what} is a PKCS#7 bundle without certificates.");
+        }
+
+        var index = 0;
+        foreach (var element in certificates)
+        {
+            index++;
+            if (element is not Asn1Sequence certificate)
+            {
+                return Unparsable($"Entry {index} of {what} is not an X.509 certificate.");
+            }
+
+            if (ReadCertificate(certificate, $"Entry {index} of {what}", found) is { } violation)
+            {
+                return violation;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool TryReadAsn1(ReadOnlySpan<byte> der, [NotNullWhen(true)] out Asn1Sequence? sequence)
+    {
+        try
+        {
+            // FromByteArray refuses trailing bytes after the outer object.
+            sequence = Asn1Object.FromByteArray(der.ToArray()) as Asn1Sequence;
+            return sequence is not null;
+        }
+        catch (Exception ex) when (CryptoErrors.IsRecoverable(ex))
+        {
+            sequence = null;
+            return false;
+        }
+    }
+
+    // PKCS#8 PrivateKeyInfo (version, AlgorithmIdentifier, OCTET STRING) or PKCS#1 RSAPrivateKey / SEC1 ECPrivateKey
+    // (starting with an INTEGER version): say "private key" rather than "garbage".
+    private static bool LooksLikePrivateKey(Asn1Sequence sequence)
+    {
+        if (sequence.Count < 2 || sequence[0] is not DerInteger)
+        {
+            return false;
+        }
+
+        if (sequence.Count >= 3 && sequence[1] is Asn1Sequence && sequence[2] is Asn1OctetString)
+        {
+            try
+            {
+                return PrivateKeyInfo.GetInstance(sequence) is not null;
+            }
+            catch (Exception ex) when (CryptoErrors.IsRecoverable(ex))
+            {
+                return false;
+            }
+        }
+
+        return sequence.Count >= 9 || sequence[1] is Asn1OctetString;
+    }
+
+    private static CertificateRuleViolation Unparsable(string message) =>
+        new(CertificateReasons.Unparsable, MosipErrorCodes.InvalidCertificate, message);
+}

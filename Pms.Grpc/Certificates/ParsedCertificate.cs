@@ -1,0 +1,325 @@
+using System.Security.Cryptography;
+using System.Text;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Security;
+using Org.BouncyCastle.Security.Certificates;
+using X509Certificate = Org.BouncyCastle.X509.X509Certificate;
+
+namespace Pms.Grpc.Certificates;
+
+/// <summary>
+/// A certificate with everything the rules and the path builder look at worked out once: DER, thumbprint,
+/// names (display and canonical), validity, basic constraints, key usage, key identifiers, key and
+/// signature algorithms. Immutable and safe to share between threads (a trust store keeps these).
+/// </summary>
+public sealed class ParsedCertificate
+{
+    private static readonly HashSet<string> UnderstoodExtensions =
+    [
+        X509Extensions.BasicConstraints.Id,
+        X509Extensions.KeyUsage.Id,
+        X509Extensions.ExtendedKeyUsage.Id,
+        X509Extensions.SubjectKeyIdentifier.Id,
+        X509Extensions.AuthorityKeyIdentifier.Id,
+        X509Extensions.SubjectAlternativeName.Id,
+        X509Extensions.IssuerAlternativeName.Id,
+        X509Extensions.CrlDistributionPoints.Id,
+        X509Extensions.AuthorityInfoAccess.Id,
+    ];
+
+    private readonly byte[] _der;
+    private readonly long _notBeforeTicks;
+    private readonly long _notAfterTicks;
+    private readonly byte[]? _subjectKeyIdentifier;
+    private readonly byte[]? _authorityKeyIdentifier;
+    private AsymmetricKeyParameter? _publicKey;
+    private int _selfSignature; // 0 not yet checked, 1 verifies with its own key, 2 does not
+
+    private ParsedCertificate(X509Certificate certificate)
+    {
+        Certificate = certificate;
+        _der = certificate.CertificateStructure.GetEncoded(Asn1Encodable.Der);
+        ThumbprintSha256 = Convert.ToHexStringLower(SHA256.HashData(_der));
+
+        var structure = certificate.CertificateStructure;
+        Subject = DistinguishedNames.ToRfc4514(structure.Subject);
+        Issuer = DistinguishedNames.ToRfc4514(structure.Issuer);
+        SubjectKey = DistinguishedNames.CanonicalKey(structure.Subject);
+        IssuerKey = DistinguishedNames.CanonicalKey(structure.Issuer);
+        Organizations = DistinguishedNames.Values(structure.Subject, X509Name.O);
+        CommonName = DistinguishedNames.Values(structure.Subject, X509Name.CN) is [var cn, ..] ? cn : null;
+        SerialNumberHex = CertificateText.SerialToHex(certificate.SerialNumber);
+        Version = certificate.Version;
+
+        NotBefore = ToUtc(certificate.NotBefore);
+        NotAfter = ToUtc(certificate.NotAfter);
+        _notBeforeTicks = NotBefore.UtcTicks;
+        _notAfterTicks = NotAfter.UtcTicks;
+
+        Key = CertificateAlgorithms.Describe(structure.SubjectPublicKeyInfo);
+        SignatureAlgorithm = CertificateAlgorithms.DescribeSignature(structure.SignatureAlgorithm);
+        IsSignatureAlgorithmAccepted = CertificateAlgorithms.IsSignatureAccepted(structure.SignatureAlgorithm);
+
+        var extensions = structure.TbsCertificate.Extensions;
+        if (extensions?.GetExtension(X509Extensions.BasicConstraints) is { } bcExtension)
+        {
+            var basicConstraints = BasicConstraints.GetInstance(bcExtension.GetParsedValue());
+            HasBasicConstraints = true;
+            IsCa = basicConstraints.IsCA();
+            PathLengthConstraint = IsCa && basicConstraints.PathLenConstraint is { } pathLength
+                ? (int)Math.Min(pathLength.LongValue, int.MaxValue)
+                : null;
+        }
+
+        if (certificate.GetKeyUsage() is { } keyUsage)
+        {
+            HasKeyUsage = true;
+            // RFC 5280 §4.2.1.3 bit 5.
+            AllowsKeyCertSign = keyUsage.Length > 5 && keyUsage[5];
+        }
+
+        if (extensions?.GetExtension(X509Extensions.SubjectKeyIdentifier) is { } skiExtension)
+        {
+            _subjectKeyIdentifier = SubjectKeyIdentifier.GetInstance(skiExtension.GetParsedValue()).GetKeyIdentifier();
+        }
+
+        if (extensions?.GetExtension(X509Extensions.AuthorityKeyIdentifier) is { } akiExtension)
+        {
+            _authorityKeyIdentifier = AuthorityKeyIdentifier.GetInstance(akiExtension.GetParsedValue()).KeyIdentifier?.GetOctets();
+        }
+
+        if (extensions is not null)
+        {
+            foreach (var oid in extensions.GetCriticalExtensionOids())
+            {
+                if (!UnderstoodExtensions.Contains(oid.Id))
+                {
+                    UnsupportedCriticalExtension = oid.Id;
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>The BouncyCastle certificate.</summary>
+    public X509Certificate Certificate { get; }
+
+    /// <summary>DER encoding (what the thumbprint is taken over). Do not modify.</summary>
+    public ReadOnlyMemory<byte> Der => _der;
+
+    /// <summary>SHA-256 of the DER encoding, lower-case hex.</summary>
+    public string ThumbprintSha256 { get; }
+
+    /// <summary>Subject as an RFC 4514 string, most specific RDN first (<c>CN=Leaf,O=Acme</c>).</summary>
+    public string Subject { get; }
+
+    /// <summary>Issuer as an RFC 4514 string.</summary>
+    public string Issuer { get; }
+
+    /// <summary>Every <c>O=</c> value of the subject (normally one).</summary>
+    public IReadOnlyList<string> Organizations { get; }
+
+    /// <summary>The subject's <c>O=</c> value when it has exactly one, else null.</summary>
+    public string? Organization => Organizations.Count == 1 ? Organizations[0] : null;
+
+    public string? CommonName { get; }
+
+    /// <summary>Serial number, lower-case hex, even number of digits.</summary>
+    public string SerialNumberHex { get; }
+
+    /// <summary>X.509 version: 1, 2 or 3.</summary>
+    public int Version { get; }
+
+    public DateTimeOffset NotBefore { get; }
+
+    public DateTimeOffset NotAfter { get; }
+
+    public PublicKeyDescription Key { get; }
+
+    /// <summary>"SHA256withRSA", "SHA384withECDSA", "Ed25519", "SHA1withRSA", ...</summary>
+    public string SignatureAlgorithm { get; }
+
+    public bool IsSignatureAlgorithmAccepted { get; }
+
+    public bool IsKeyAccepted => CertificateAlgorithms.IsKeyAccepted(Key);
+
+    public bool HasBasicConstraints { get; }
+
+    /// <summary><c>basicConstraints CA:TRUE</c>.</summary>
+    public bool IsCa { get; }
+
+    /// <summary>The <c>pathLenConstraint</c> of a CA, null when unconstrained.</summary>
+    public int? PathLengthConstraint { get; }
+
+    public bool HasKeyUsage { get; }
+
+    public bool AllowsKeyCertSign { get; }
+
+    /// <summary>The OID of the first critical extension PMS does not process, if any (RFC 5280 §4.2 says refuse it).</summary>
+    public string? UnsupportedCriticalExtension { get; }
+
+    /// <summary>Subject and issuer names are equal (RFC 5280 "self-issued").</summary>
+    public bool IsSelfIssued => SubjectKey == IssuerKey;
+
+    /// <summary>Self-issued and its signature verifies with its own public key: a root candidate.</summary>
+    public bool IsSelfSigned
+    {
+        get
+        {
+            var state = Volatile.Read(ref _selfSignature);
+            if (state == 0)
+            {
+                state = IsSelfIssued && IsSignedBy(this) ? 1 : 2;
+                Volatile.Write(ref _selfSignature, state);
+            }
+
+            return state == 1;
+        }
+    }
+
+    /// <summary>Hex of the subjectKeyIdentifier, if present.</summary>
+    public string? SubjectKeyIdentifierHex => _subjectKeyIdentifier is null ? null : Convert.ToHexStringLower(_subjectKeyIdentifier);
+
+    /// <summary>Hex of the authorityKeyIdentifier's keyIdentifier, if present.</summary>
+    public string? AuthorityKeyIdentifierHex => _authorityKeyIdentifier is null ? null : Convert.ToHexStringLower(_authorityKeyIdentifier);
+
+    internal string SubjectKey { get; }
+
+    internal string IssuerKey { get; }
+
+    internal byte[]? SubjectKeyIdentifierBytes => _subjectKeyIdentifier;
+
+    internal byte[]? AuthorityKeyIdentifierBytes => _authorityKeyIdentifier;
+
+    /// <summary>The subject public key, or null when BouncyCastle cannot build it (unsupported or malformed key).</summary>
+    public AsymmetricKeyParameter? PublicKey
+    {
+        get
+        {
+            if (_publicKey is null)
+            {
+                try
+                {
+                    _publicKey = Certificate.GetPublicKey();
+                }
+                catch (Exception ex) when (CryptoErrors.IsRecoverable(ex))
+                {
+                    return null;
+                }
+            }
+
+            return _publicKey;
+        }
+    }
+
+    /// <summary>Wraps an already parsed BouncyCastle certificate.</summary>
+    /// <exception cref="CertificateValidationException">One of its extensions is malformed.</exception>
+    public static ParsedCertificate From(X509Certificate certificate)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        try
+        {
+            return new ParsedCertificate(certificate);
+        }
+        catch (Exception ex) when (CryptoErrors.IsRecoverable(ex))
+        {
+            throw new CertificateValidationException(new CertificateRuleViolation(
+                CertificateReasons.Unparsable,
+                MosipErrorCodes.InvalidCertificate,
+                $"The certificate could not be read: {ex.Message}"));
+        }
+    }
+
+    internal static ParsedCertificate FromStructure(X509CertificateStructure structure) =>
+        new(new X509Certificate(structure));
+
+    /// <summary>Valid at <paramref name="at"/>: notBefore ≤ at ≤ notAfter.</summary>
+    public bool IsValidAt(DateTimeOffset at)
+    {
+        var ticks = at.UtcTicks;
+        return ticks >= _notBeforeTicks && ticks <= _notAfterTicks;
+    }
+
+    /// <summary>Its signature verifies with <paramref name="issuer"/>'s public key.</summary>
+    public bool IsSignedBy(ParsedCertificate issuer)
+    {
+        if (issuer.PublicKey is not { } key)
+        {
+            return false;
+        }
+
+        try
+        {
+            Certificate.Verify(key);
+            return true;
+        }
+        catch (Exception ex) when (CryptoErrors.IsRecoverable(ex))
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The authorityKeyIdentifier of this certificate does not contradict <paramref name="issuer"/>'s subjectKeyIdentifier.</summary>
+    internal bool KeyIdentifierAllows(ParsedCertificate issuer) =>
+        _authorityKeyIdentifier is null
+        || issuer._subjectKeyIdentifier is null
+        || _authorityKeyIdentifier.AsSpan().SequenceEqual(issuer._subjectKeyIdentifier);
+
+    public string ToPem() => CertificateText.ToPem(_der);
+
+    public override string ToString() => $"{Subject} (serial {SerialNumberHex}, SHA-256 {ThumbprintSha256})";
+
+    private static DateTimeOffset ToUtc(DateTime value) =>
+        new(value.Kind == DateTimeKind.Utc ? value : DateTime.SpecifyKind(value, DateTimeKind.Utc));
+}
+
+/// <summary>Which exceptions from BouncyCastle's parsing and verifying mean "bad input" rather than a bug.</summary>
+internal static class CryptoErrors
+{
+    public static bool IsRecoverable(Exception ex) =>
+        ex is GeneralSecurityException or CryptoException or CertificateException
+            or ArgumentException or InvalidCastException or InvalidOperationException
+            or IOException or FormatException or OverflowException or IndexOutOfRangeException;
+}
+
+/// <summary>Text forms: PEM, hex serials.</summary>
+public static class CertificateText
+{
+    /// <summary>One PEM CERTIFICATE block, 64-character lines, '\n' line ends.</summary>
+    public static string ToPem(ReadOnlySpan<byte> der)
+    {
+        var base64 = Convert.ToBase64String(der);
+        var builder = new StringBuilder(base64.Length + base64.Length / 64 + 64);
+        builder.Append("-----BEGIN CERTIFICATE-----\n");
+        for (var i = 0; i < base64.Length; i += 64)
+        {
+            builder.Append(base64, i, Math.Min(64, base64.Length - i)).Append('\n');
+        }
+
+        builder.Append("-----END CERTIFICATE-----\n");
+        return builder.ToString();
+    }
+
+    public static string ToPem(X509Certificate certificate) => ToPem(certificate.GetEncoded());
+
+    /// <summary>Several certificates as one PEM bundle, in the given order.</summary>
+    public static string ToPem(IEnumerable<ParsedCertificate> certificates) =>
+        string.Concat(certificates.Select(c => c.ToPem()));
+
+    /// <summary>Lower-case hex with an even number of digits ("0a1b"); negative serials (non-conformant) get a '-'.</summary>
+    public static string SerialToHex(Org.BouncyCastle.Math.BigInteger serial)
+    {
+        var hex = serial.Abs().ToString(16);
+        if (hex.Length % 2 == 1)
+        {
+            hex = "0" + hex;
+        }
+
+        return serial.SignValue < 0 ? "-" + hex : hex;
+    }
+
+    /// <summary>SHA-256 of DER bytes, lower-case hex.</summary>
+    public static string Sha256Thumbprint(ReadOnlySpan<byte> der) => Convert.ToHexStringLower(SHA256.HashData(der));
+}

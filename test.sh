@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs every PMS test on a fresh machine: installs what the tests need, builds, runs unit, integration,
+# end-to-end and browser tests, and ends with one line of totals: "N passed, N failed, N skipped".
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# ---- Prerequisites: PostgreSQL server binaries (tests start their own server), openssl (agreement
+# tests), Chromium (browser tests). Installed with apt-get when running as root, else named for the user.
+missing=()
+compgen -G "/usr/lib/postgresql/*/bin/initdb" > /dev/null || missing+=(postgresql)
+command -v openssl > /dev/null || missing+=(openssl)
+command -v chromium > /dev/null || missing+=(chromium)
+if ((${#missing[@]})); then
+  if [ "$(id -u)" = 0 ]; then
+    echo "Installing ${missing[*]} ..."
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
+  else
+    echo "The tests need: ${missing[*]}. Install them with: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+dotnet tool restore > /dev/null
+
+results=artifacts/test-results
+rm -rf "$results"
+status=0
+dotnet test Pms.sln --logger "trx" --results-directory "$results" "$@" || status=$?
+
+# ---- Totals over every test project's results.
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<< "$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<< "$counters")
+  t=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<< "$counters")
+  e=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<< "$counters")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${t:-0} - ${e:-0}))
+done
+echo
+echo "$passed passed, $failed failed, $skipped skipped"
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  echo "dotnet test exited with $status (a build error or a test host crash); see above." >&2
+fi
+exit "$status"

@@ -1,0 +1,175 @@
+using System.Text;
+using Pms.Grpc.Certificates;
+using Pms.Testing;
+using static Pms.UnitTests.Certificates.CertificateTestHelpers;
+
+namespace Pms.UnitTests.Certificates;
+
+public class CertificateParserTests
+{
+    private static readonly TestCertificate Root = TestCertificates.Root("Parser Root", o => o.KeyType = TestKeyType.EcP256);
+    private static readonly TestCertificate Intermediate = Root.Issue("Parser Intermediate", o => o.KeyType = TestKeyType.EcP256);
+    private static readonly TestCertificate Leaf = Intermediate.IssueLeaf("Parser Leaf", o => o.KeyType = TestKeyType.EcP256);
+
+    [Fact]
+    public void ParseReadsOnePemCertificate()
+    {
+        var parsed = Assert.Single(CertificateParser.Parse(Leaf.PemBytes));
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Leaf.Der)), parsed.ThumbprintSha256);
+    }
+
+    [Fact]
+    public void ParseReadsOneDerCertificate()
+    {
+        var parsed = Assert.Single(CertificateParser.Parse(Leaf.Der));
+        Assert.Equal(Leaf.Der, parsed.Der.ToArray());
+    }
+
+    [Fact]
+    public void ParseReadsPemBundleInOrder()
+    {
+        var bundle = Encoding.ASCII.GetBytes("subject=Parser Leaf\n" + TestCertificates.BundlePem(Leaf, Intermediate, Root));
+
+        var parsed = CertificateParser.Parse(bundle);
+
+        Assert.Equal([Leaf.Der, Intermediate.Der, Root.Der], parsed.Select(p => p.Der.ToArray()));
+    }
+
+    [Fact]
+    public void ParseReadsPkcs7Der()
+    {
+        var parsed = CertificateParser.Parse(TestCertificates.Pkcs7Der(Root, Intermediate, Leaf));
+
+        Assert.Equal(
+            new[] { Root, Intermediate, Leaf }.Select(c => Convert.ToHexString(c.Der)).Order(),
+            parsed.Select(p => Convert.ToHexString(p.Der.Span)).Order());
+    }
+
+    [Fact]
+    public void ParseReadsPkcs7Pem()
+    {
+        var parsed = CertificateParser.Parse(Encoding.ASCII.GetBytes(TestCertificates.Pkcs7Pem(Intermediate, Leaf)));
+
+        Assert.Equal(2, parsed.Count);
+        Assert.Contains(parsed, p => p.Subject == "CN=Parser Leaf,O=PMS Test");
+        Assert.Contains(parsed, p => p.Subject == "CN=Parser Intermediate,O=PMS Test");
+    }
+
+    [Fact]
+    public void ParseRefusesPemPrivateKey()
+    {
+        var violation = Violation(() => CertificateParser.Parse(Encoding.ASCII.GetBytes(Leaf.PrivateKeyPem)));
+
+        AssertViolation(violation, CertificateReasons.Unparsable, "KER-PCM-001");
+        Assert.Contains("private key", violation.Message);
+    }
+
+    [Fact]
+    public void ParseRefusesBundleThatAlsoHoldsAPrivateKey()
+    {
+        var violation = Violation(() => CertificateParser.Parse(Encoding.ASCII.GetBytes(Leaf.Pem + Leaf.PrivateKeyPem)));
+
+        AssertViolation(violation, CertificateReasons.Unparsable, "KER-PCM-001");
+        Assert.Contains("private key", violation.Message);
+    }
+
+    [Fact]
+    public void ParseRefusesDerPrivateKey()
+    {
+        var der = Org.BouncyCastle.Pkcs.PrivateKeyInfoFactory.CreatePrivateKeyInfo(Leaf.KeyPair.Private).GetEncoded();
+
+        var violation = Violation(() => CertificateParser.Parse(der));
+
+        AssertViolation(violation, CertificateReasons.Unparsable, "KER-PCM-001");
+        Assert.Contains("private key", violation.Message);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("  \r\n ")]
+    public void ParseRefusesEmptyData(string data)
+    {
+        var violation = Violation(() => CertificateParser.Parse(Encoding.ASCII.GetBytes(data)));
+
+        AssertViolation(violation, CertificateReasons.Unparsable, "KER-PCM-001");
+        Assert.Contains("empty", violation.Message);
+    }
+
+    [Fact]
+    public void ParseRefusesDataOverOneMebibyteBeforeParsing()
+    {
+        // A valid certificate padded past the limit: refused for its size, not parsed.
+        var data = new byte[CertificateParser.MaxCertificateDataBytes + 1];
+        Leaf.PemBytes.CopyTo(data, 0);
+        Array.Fill(data, (byte)'\n', Leaf.PemBytes.Length, data.Length - Leaf.PemBytes.Length);
+
+        var violation = Violation(() => CertificateParser.Parse(data));
+
+        AssertViolation(violation, CertificateReasons.Unparsable, "KER-PCM-001");
+        Assert.Contains("1 MiB", violation.Message);
+    }
+
+    [Fact]
+    public void ParseAcceptsDataOfExactlyOneMebibyte()
+    {
+        var data = new byte[CertificateParser.MaxCertificateDataBytes];
+        Leaf.PemBytes.CopyTo(data, 0);
+        Array.Fill(data, (byte)'\n', Leaf.PemBytes.Length, data.Length - Leaf.PemBytes.Length);
+
+        Assert.Single(CertificateParser.Parse(data));
+    }
+
+    [Theory]
+    [InlineData("hello, I am not a certificate")]
+    [InlineData("-----BEGIN CERTIFICATE-----\nnot base64 at all!\n-----END CERTIFICATE-----\n")]
+    [InlineData("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")]
+    [InlineData("-----BEGIN CERTIFICATE-----\nMIIB\n")]
+    [InlineData("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n")]
+    public void ParseRefusesGarbage(string data)
+    {
+        var violation = Violation(() => CertificateParser.Parse(Encoding.ASCII.GetBytes(data)));
+
+        AssertViolation(violation, CertificateReasons.Unparsable, "KER-PCM-001");
+    }
+
+    [Fact]
+    public void ParseRefusesRandomBytes()
+    {
+        var violation = Violation(() => CertificateParser.Parse(new Random(42).GetItems<byte>(Enumerable.Range(0, 256).Select(i => (byte)i).ToArray(), 2000)));
+
+        AssertViolation(violation, CertificateReasons.Unparsable, "KER-PCM-001");
+    }
+
+    [Fact]
+    public void ParseRefusesDerWithTrailingBytes()
+    {
+        var violation = Violation(() => CertificateParser.Parse([.. Leaf.Der, 0x00, 0x01]));
+
+        AssertViolation(violation, CertificateReasons.Unparsable, "KER-PCM-001");
+    }
+
+    [Fact]
+    public void ParseRefusesTruncatedDer()
+    {
+        var violation = Violation(() => CertificateParser.Parse(Leaf.Der.AsSpan(0, Leaf.Der.Length - 10)));
+
+        AssertViolation(violation, CertificateReasons.Unparsable, "KER-PCM-001");
+    }
+
+    [Fact]
+    public void ParseSingleRefusesBundle()
+    {
+        var violation = Violation(() => CertificateParser.ParseSingle(Encoding.ASCII.GetBytes(TestCertificates.BundlePem(Leaf, Root))));
+
+        AssertViolation(violation, CertificateReasons.Unparsable, "KER-PCM-001");
+    }
+
+    [Fact]
+    public void TryParseReportsViolationWithoutThrowing()
+    {
+        Assert.False(CertificateParser.TryParse("junk"u8, out var certificates, out var violation));
+        Assert.Empty(certificates);
+        Assert.Equal(CertificateReasons.Unparsable, violation.Reason);
+        Assert.Equal(CertificateViolationKind.InvalidArgument, violation.Kind);
+    }
+}
