@@ -59,7 +59,12 @@ public sealed class CaCertificateRules(TimeProvider timeProvider, CaCertificateR
         var path = trustStore.BuildPath(certificate, timeProvider.GetUtcNow());
         if (path.Failure is { } failure)
         {
-            CertificateValidationException.Throw(failure.WithMosipErrorCode(MosipErrorCodes.RootCaNotFound));
+            CertificateValidationException.Throw(failure with
+            {
+                Reason = CertificateReasons.RootCaNotFound,
+                Cause = failure.Reason,
+                MosipErrorCode = MosipErrorCodes.RootCaNotFound,
+            });
         }
 
         return new CaCertificateDecision(certificate, kind, path);

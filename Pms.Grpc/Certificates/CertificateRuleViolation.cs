@@ -23,6 +23,9 @@ public sealed record CertificateRuleViolation(
     string Message,
     CertificateViolationKind Kind = CertificateViolationKind.InvalidArgument)
 {
+    /// <summary>For a failed trust path: the detailed cause (e.g. ISSUER_NOT_TRUSTED, INVALID_SIGNATURE), sent as ErrorInfo metadata "cause".</summary>
+    public string? Cause { get; init; }
+
     /// <summary>The same violation under another MOSIP code (path failures get their code from the caller's context).</summary>
     public CertificateRuleViolation WithMosipErrorCode(string code) => this with { MosipErrorCode = code };
 }
@@ -40,20 +43,25 @@ public sealed class CertificateValidationException(CertificateRuleViolation viol
 /// <summary>The <see cref="CertificateRuleViolation.Reason"/> values the engine produces.</summary>
 public static class CertificateReasons
 {
-    public const string Unparsable = "CERTIFICATE_UNPARSABLE";
-    public const string NotV3 = "CERTIFICATE_NOT_V3";
+    public const string Unparsable = "INVALID_CERTIFICATE";
+    public const string NotV3 = "UNSUPPORTED_CERTIFICATE_VERSION";
     public const string Expired = "CERTIFICATE_EXPIRED";
     public const string NotYetValid = "CERTIFICATE_NOT_YET_VALID";
     public const string ValidityTooShort = "CERTIFICATE_VALIDITY_TOO_SHORT";
     public const string NotACaCertificate = "NOT_A_CA_CERTIFICATE";
     public const string KeyCertSignMissing = "KEY_CERT_SIGN_MISSING";
-    public const string WeakKey = "WEAK_KEY";
-    public const string WeakSignatureAlgorithm = "WEAK_SIGNATURE_ALGORITHM";
+    public const string WeakKey = "KEY_NOT_ALLOWED";
+    public const string WeakSignatureAlgorithm = "SIGNATURE_ALGORITHM_NOT_ALLOWED";
     public const string InvalidSignature = "INVALID_SIGNATURE";
     public const string UnsupportedCriticalExtension = "UNSUPPORTED_CRITICAL_EXTENSION";
-    public const string SelfSignedNotAllowed = "SELF_SIGNED_CERTIFICATE_NOT_ALLOWED";
-    public const string OrganizationMismatch = "ORGANIZATION_MISMATCH";
+    public const string SelfSignedNotAllowed = "SELF_SIGNED_CERTIFICATE";
+    public const string OrganizationMismatch = "ORGANIZATION_NAME_MISMATCH";
     public const string NoTrustedCaForDomain = "NO_TRUSTED_CA_FOR_DOMAIN";
+
+    // What a failed path means to the uploader: a CA upload whose issuer chain does not reach a stored ROOT,
+    // or a partner/chip certificate with no valid path. The message keeps the detailed cause.
+    public const string RootCaNotFound = "ROOT_CA_NOT_FOUND";
+    public const string TrustPathNotFound = "TRUST_PATH_NOT_FOUND";
 
     // Path building (DomainTrustStore.BuildPath).
     public const string IssuerNotTrusted = "ISSUER_NOT_TRUSTED";

@@ -67,7 +67,12 @@ public sealed class EndEntityCertificateRules(TimeProvider timeProvider, EndEnti
         var path = trustStore.BuildPath(certificate, extraIntermediates, now);
         if (path.Failure is { } failure)
         {
-            CertificateValidationException.Throw(failure.WithMosipErrorCode(MosipErrorCodes.RootOrIntermediateCaNotFound));
+            CertificateValidationException.Throw(failure with
+            {
+                Reason = CertificateReasons.TrustPathNotFound,
+                Cause = failure.Reason,
+                MosipErrorCode = MosipErrorCodes.RootOrIntermediateCaNotFound,
+            });
         }
 
         return new EndEntityCertificateDecision(certificate, path);

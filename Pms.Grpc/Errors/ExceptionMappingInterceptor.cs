@@ -4,6 +4,7 @@ using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Pms.Grpc.Certificates;
 
 namespace Pms.Grpc.Errors;
 
@@ -45,6 +46,7 @@ public sealed class ExceptionMappingInterceptor(ILogger<ExceptionMappingIntercep
     private RpcException Map(Exception exception, ServerCallContext context) => exception switch
     {
         PmsException pms => ToRpcException(pms),
+        CertificateValidationException certificate => ToRpcException(FromCertificateViolation(certificate.Violation)),
         DbUpdateConcurrencyException => ToRpcException(new PmsException(StatusCode.Aborted, "CONCURRENT_MODIFICATION",
             "Another change to the same record committed first; read it again and retry.")),
         DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } } =>
@@ -60,6 +62,14 @@ public sealed class ExceptionMappingInterceptor(ILogger<ExceptionMappingIntercep
         return new RpcException(new global::Grpc.Core.Status(StatusCode.Internal,
             "PMS failed to handle the request. The error was logged; try again or contact the operator."));
     }
+
+    /// <summary>A broken certificate rule as the refusal a client sees.</summary>
+    public static PmsException FromCertificateViolation(CertificateRuleViolation violation) => new(
+        violation.Kind == CertificateViolationKind.FailedPrecondition ? StatusCode.FailedPrecondition : StatusCode.InvalidArgument,
+        violation.Reason,
+        violation.Message,
+        string.IsNullOrEmpty(violation.MosipErrorCode) ? null : violation.MosipErrorCode,
+        metadata: violation.Cause is null ? null : new Dictionary<string, string> { ["cause"] = violation.Cause });
 
     public static RpcException ToRpcException(PmsException error)
     {

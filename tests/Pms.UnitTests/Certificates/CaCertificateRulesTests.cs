@@ -261,7 +261,8 @@ public class CaCertificateRulesTests
 
         var violation = Violation(() => Rules().CheckUpload(intermediate.Parsed(), Store()));
 
-        AssertViolation(violation, CertificateReasons.IssuerNotTrusted, "KER-PCM-005");
+        AssertViolation(violation, CertificateReasons.RootCaNotFound, "KER-PCM-005");
+        Assert.Equal(CertificateReasons.IssuerNotTrusted, violation.Cause);
         Assert.Equal(CertificateViolationKind.FailedPrecondition, violation.Kind);
         Assert.Contains("CN=Missing Root,O=Acme", violation.Message);
     }
@@ -275,7 +276,8 @@ public class CaCertificateRulesTests
 
         var violation = Violation(() => Rules().CheckUpload(intermediate.Parsed(), Store(otherRoot.AsRoot())));
 
-        AssertViolation(violation, CertificateReasons.IssuerNotTrusted, "KER-PCM-005");
+        AssertViolation(violation, CertificateReasons.RootCaNotFound, "KER-PCM-005");
+        Assert.Equal(CertificateReasons.IssuerNotTrusted, violation.Cause);
         Assert.Contains("CN=Device Root", violation.Message);
     }
 
@@ -287,7 +289,8 @@ public class CaCertificateRulesTests
 
         var violation = Violation(() => Rules().CheckUpload(forged.Parsed(), Store(root.AsRoot())));
 
-        AssertViolation(violation, CertificateReasons.InvalidSignature, "KER-PCM-005");
+        AssertViolation(violation, CertificateReasons.RootCaNotFound, "KER-PCM-005");
+        Assert.Equal(CertificateReasons.InvalidSignature, violation.Cause);
     }
 
     [Fact]

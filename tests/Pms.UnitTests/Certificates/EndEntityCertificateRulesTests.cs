@@ -174,7 +174,8 @@ public class EndEntityCertificateRulesTests
 
         var violation = Violation(() => Rules().Check(leaf.Parsed(), [], Organization, Store(RootEntry)));
 
-        AssertViolation(violation, CertificateReasons.IssuerNotTrusted, "KER-PCM-006");
+        AssertViolation(violation, CertificateReasons.TrustPathNotFound, "KER-PCM-006");
+        Assert.Equal(CertificateReasons.IssuerNotTrusted, violation.Cause);
         Assert.Contains("FTM Issuing CA", violation.Message);
     }
 
@@ -186,7 +187,8 @@ public class EndEntityCertificateRulesTests
 
         var violation = Violation(() => Rules().Check(leaf.Parsed(), [], Organization, FullStore()));
 
-        AssertViolation(violation, CertificateReasons.IssuerNotTrusted, "KER-PCM-006");
+        AssertViolation(violation, CertificateReasons.TrustPathNotFound, "KER-PCM-006");
+        Assert.Equal(CertificateReasons.IssuerNotTrusted, violation.Cause);
     }
 
     [Fact]
@@ -196,7 +198,8 @@ public class EndEntityCertificateRulesTests
 
         var violation = Violation(() => Rules().Check(leaf.Parsed(), [], Organization, FullStore()));
 
-        AssertViolation(violation, CertificateReasons.InvalidSignature, "KER-PCM-006");
+        AssertViolation(violation, CertificateReasons.TrustPathNotFound, "KER-PCM-006");
+        Assert.Equal(CertificateReasons.InvalidSignature, violation.Cause);
         Assert.Equal(CertificateViolationKind.InvalidArgument, violation.Kind);
     }
 

@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Components.Web;
+using Microsoft.AspNetCore.Components.WebAssembly.Hosting;
+using Pms.Web.Client;
+using Pms.Web.Client.Rpc;
+using Pms.Web.Client.Session;
+
+var builder = WebAssemblyHostBuilder.CreateDefault(args);
+builder.RootComponents.Add<App>("#app");
+builder.RootComponents.Add<HeadOutlet>("head::after");
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddPmsSession();
+builder.Services.AddPmsGrpc(new Uri(builder.HostEnvironment.BaseAddress));
+
+var host = builder.Build();
+
+// A reload keeps the tab's session: read it back before the first page renders, then keep it fresh.
+await host.Services.GetRequiredService<AuthSession>().RestoreAsync();
+host.Services.GetRequiredService<SessionRenewer>().Start();
+
+await host.RunAsync();

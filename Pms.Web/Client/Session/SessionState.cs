@@ -1,0 +1,28 @@
+using System.Text.Json.Serialization;
+
+namespace Pms.Web.Client.Session;
+
+/// <summary>What the portal knows about the signed-in user, as PartnerService.Login or RefreshSession returned it.</summary>
+public sealed record SessionState(
+    string Username,
+    string UserId,
+    string PartnerId,
+    IReadOnlyList<string> Roles,
+    string AccessToken,
+    DateTimeOffset ExpiresAt,
+    string RefreshToken,
+    DateTimeOffset RefreshTokenExpiresAt,
+    bool ConsentRequired)
+{
+    public const string PartnerAdminRole = "PARTNER_ADMIN";
+    public const string FtmProviderRole = "FTM_PROVIDER";
+
+    public bool IsInRole(string role) => Roles.Contains(role, StringComparer.Ordinal);
+
+    [JsonIgnore]
+    public bool IsPartnerAdmin => IsInRole(PartnerAdminRole);
+}
+
+// Source-generated so the trimmed WebAssembly build needs no reflection to (de)serialize the session.
+[JsonSerializable(typeof(SessionState))]
+internal sealed partial class SessionJsonContext : JsonSerializerContext;

@@ -1,0 +1,27 @@
+using Pms.Web;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddGrpcForwarding();
+
+var app = builder.Build();
+
+if (app.Environment.IsDevelopment())
+{
+    app.UseWebAssemblyDebugging();
+}
+
+app.MapDefaultEndpoints();
+app.MapGrpcForwarding();
+app.MapStaticAssets();
+// Client-side routes (/login, /partners/...) load the app's page; it must be revalidated on every load,
+// since it names this build's fingerprinted files.
+app.MapFallbackToFile("index.html", new StaticFileOptions
+{
+    OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "no-cache",
+});
+
+app.Run();
+
+public partial class Program;
