@@ -135,6 +135,10 @@ public sealed class PartnerGrpcService(
         return ToMessage(await directory.DescribeAsync(partner, context.CancellationToken));
     }
 
+    [Authorize(Roles = Roles.AnyPartner)]
+    public override async Task<Mosip.Pms.V1.PartnerCertificate> UploadPartnerCertificate(UploadPartnerCertificateRequest request, ServerCallContext context) =>
+        ToMessage(await certificates.UploadAsync(context.GetCurrentUser(), request.CertificateData.Memory, context.CancellationToken));
+
     [Authorize(Roles = AnyPartnerOrAdmin)]
     public override async Task<Mosip.Pms.V1.PartnerCertificate> GetPartnerCertificate(GetPartnerCertificateRequest request, ServerCallContext context) =>
         ToMessage(await certificates.GetAsync(context.GetCurrentUser(), request.PartnerId, context.CancellationToken));

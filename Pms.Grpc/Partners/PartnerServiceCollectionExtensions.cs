@@ -1,3 +1,7 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Pms.Grpc;
+using Pms.Grpc.Certificates;
 using Pms.Grpc.Mail;
 using Pms.Grpc.Partners;
 
@@ -23,6 +27,16 @@ public static class PartnerServiceCollectionExtensions
         services.AddScoped<PartnerAdministration>();
         services.AddScoped<PartnerQueries>();
         services.AddScoped<PartnerCertificates>();
+
+        // The certificate engine's partner rules, and the trust lookups they need. TryAdd: a trust store service
+        // that registers its own ITrustAnchors / IMosipSigner first replaces these database readers.
+        services.TryAddSingleton(sp => new EndEntityCertificateRules(sp.GetRequiredService<TimeProvider>(), new EndEntityCertificateRulesOptions
+        {
+            MinimumRemainingValidity = sp.GetRequiredService<IOptions<PmsOptions>>().Value.Certificates.EndEntityMinimumRemainingValidity,
+        }));
+        services.TryAddScoped<ITrustAnchors, DatabaseTrustAnchors>();
+        services.TryAddScoped<IMosipSigner, DatabaseMosipSigner>();
+        services.TryAddSingleton<LoadedSigningAuthority>();
         return services;
     }
 }

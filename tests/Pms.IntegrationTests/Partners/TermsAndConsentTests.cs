@@ -33,6 +33,8 @@ public sealed class TermsAndConsentTests(PmsFactory pms) : IClassFixture<PmsFact
 
         await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, "CONSENT_REQUIRED", () =>
             pms.Partners.GetPartnerCertificateAsync(new GetPartnerCertificateRequest(), partner.Auth).ResponseAsync);
+        await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, "CONSENT_REQUIRED", () =>
+            pms.Partners.UploadPartnerCertificateAsync(new UploadPartnerCertificateRequest(), partner.Auth).ResponseAsync);
     }
 
     [Fact]
