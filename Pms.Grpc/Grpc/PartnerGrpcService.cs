@@ -2,6 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Mosip.Pms.V1;
+using Pms.Grpc.Errors;
 using Pms.Grpc.Identity;
 using Pms.Grpc.Partners;
 using Entities = Pms.Grpc.Data.Entities;
@@ -146,6 +147,19 @@ public sealed class PartnerGrpcService(
     [Authorize(Roles = Roles.PartnerAdmin)]
     public override async Task<ListPartnersResponse> ListPartners(ListPartnersRequest request, ServerCallContext context)
     {
+        var unknown = new List<FieldViolation>();
+        if (!System.Enum.IsDefined(request.PartnerType))
+        {
+            unknown.Add(new("partner_type", "partner_type is not a known partner type."));
+        }
+        if (!System.Enum.IsDefined(request.Status))
+        {
+            unknown.Add(new("status", "status is not a known partner status."));
+        }
+        if (unknown.Count > 0)
+        {
+            PmsErrors.InvalidFields(unknown);
+        }
         var page = await queries.ListAsync(new PartnerListQuery(
             request.PageSize,
             request.PageToken,

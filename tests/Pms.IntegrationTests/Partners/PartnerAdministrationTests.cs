@@ -105,6 +105,8 @@ public sealed class PartnerAdministrationTests(PmsFactory pms) : IClassFixture<P
             pms.Partners.ListPartnersAsync(new ListPartnersRequest { PageSize = -1 }, admin).ResponseAsync);
         await RpcAssert.FailsAsync(StatusCode.InvalidArgument, "VALIDATION_FAILED", () =>
             pms.Partners.ListPartnersAsync(new ListPartnersRequest { PageToken = "not-a-token" }, admin).ResponseAsync);
+        await RpcAssert.FailsAsync(StatusCode.InvalidArgument, "VALIDATION_FAILED", () =>
+            pms.Partners.ListPartnersAsync(new ListPartnersRequest { Status = (PartnerStatus)42 }, admin).ResponseAsync);
 
         await pms.RegisterAsync(PartnerSetup.NewRegistration());
         await pms.RegisterAsync(PartnerSetup.NewRegistration());
