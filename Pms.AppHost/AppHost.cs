@@ -27,4 +27,11 @@ var grpc = builder.AddProject<Projects.Pms_Grpc>("pms-grpc", launchProfileName: 
     .WithEnvironment("Pms__Portal__BaseUrl", "http://localhost:5080")
     .WithHttpHealthCheck("/health", endpointName: "http");
 
+// ---- Portal: serves the Blazor WebAssembly app and forwards its gRPC-Web calls to pms-grpc (same origin).
+builder.AddProject<Projects.Pms_Web>("pms-web", launchProfileName: null)
+    .WithHttpEndpoint(name: "http", port: 5080)
+    .WithReference(grpc).WaitFor(grpc)
+    .WithHttpHealthCheck("/health")
+    .WithUrlForEndpoint("http", u => u.DisplayText = "Portal");
+
 builder.Build().Run();

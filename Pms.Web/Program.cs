@@ -1,6 +1,9 @@
 using Pms.Web;
 
 var builder = WebApplication.CreateBuilder(args);
+// Serve the client's files from the build output in any environment (the AppHost under tests runs
+// outside Development); a published app has no such manifest and serves its own wwwroot.
+builder.WebHost.UseStaticWebAssets();
 
 builder.AddServiceDefaults();
 builder.AddGrpcForwarding();

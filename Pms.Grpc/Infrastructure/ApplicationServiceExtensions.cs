@@ -5,6 +5,7 @@ using Pms.Grpc.Data;
 using Pms.Grpc.Data.Entities;
 using Pms.Grpc.Errors;
 using Pms.Grpc.Identity;
+using Pms.Grpc.TrustStore;
 
 namespace Pms.Grpc.Infrastructure;
 
@@ -46,6 +47,8 @@ public static class ApplicationServiceExtensions
         services.AddScoped<IAuditLog, AuditLog>();
         services.AddScoped<AuditQueries>();
         services.AddPartners();
+
+        services.AddTrustStore();
 
         return builder;
     }

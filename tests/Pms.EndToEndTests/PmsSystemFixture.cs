@@ -47,11 +47,20 @@ public sealed class PmsSystemFixture : IAsyncLifetime
     }
 
     /// <summary>Resources a user expects to see Healthy in the dashboard.</summary>
-    public static readonly string[] ResourceNames = ["postgres", "mail", "pms-grpc"];
+    public static readonly string[] ResourceNames = ["postgres", "mail", "pms-grpc", "pms-web"];
 
     /// <summary>A gRPC (HTTP/2) channel to pms-grpc's <c>grpc</c> endpoint, as internal MOSIP services use.</summary>
     public GrpcChannel GrpcChannel() =>
         Grpc.Net.Client.GrpcChannel.ForAddress(App.GetEndpoint("pms-grpc", "grpc"));
+
+    /// <summary>A gRPC-Web channel through pms-web, the way the portal in a browser reaches PMS.</summary>
+    public GrpcChannel GrpcWebChannel() =>
+        Grpc.Net.Client.GrpcChannel.ForAddress(App.GetEndpoint("pms-web", "http"), new GrpcChannelOptions
+        {
+            HttpHandler = new GrpcWebHandler(GrpcWebMode.GrpcWeb, new HttpClientHandler()),
+            HttpVersion = System.Net.HttpVersion.Version11,
+            HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        });
 
     public static Metadata Bearer(string accessToken) => new() { { "authorization", $"Bearer {accessToken}" } };
 
