@@ -6,6 +6,7 @@ using Pms.Grpc.Data;
 using Pms.Grpc.Data.Entities;
 using Pms.Grpc.Errors;
 using Pms.Grpc.Identity;
+using Pms.Grpc.TrustStore;
 
 namespace Pms.Grpc.Partners;
 
@@ -60,11 +61,11 @@ public sealed class PartnerCertificates(
             throw new CertificateValidationException(new CertificateRuleViolation(CertificateReasons.NotV3, MosipErrorCodes.InvalidCertificateVersion,
                 $"Certificate '{leaf.Subject}' is X.509 version {leaf.Version}; version 3 is required."));
         }
-        var store = await trustAnchors.GetDomainStoreAsync(PartnerKinds.DomainOf(partner.PartnerType), cancellationToken);
+        var store = await trustAnchors.GetAsync(PartnerKinds.DomainOf(partner.PartnerType), cancellationToken);
         var decision = rules.Check(leaf, [.. uploaded.Where(c => !ReferenceEquals(c, leaf))], partner.OrganizationName, store);
 
         var certificate = decision.Certificate;
-        var mosipSigned = await signer.IssueAsync(certificate, cancellationToken);
+        var mosipSigned = signer.Authority.IssueMosipSignedCertificate(certificate);
         var now = time.GetUtcNowForDatabase();
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

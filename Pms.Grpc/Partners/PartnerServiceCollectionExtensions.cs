@@ -28,15 +28,11 @@ public static class PartnerServiceCollectionExtensions
         services.AddScoped<PartnerQueries>();
         services.AddScoped<PartnerCertificates>();
 
-        // The certificate engine's partner rules, and the trust lookups they need. TryAdd: a trust store service
-        // that registers its own ITrustAnchors / IMosipSigner first replaces these database readers.
+        // The certificate engine's partner and chip rules; the trust anchors and signing CA come from AddTrustStore().
         services.TryAddSingleton(sp => new EndEntityCertificateRules(sp.GetRequiredService<TimeProvider>(), new EndEntityCertificateRulesOptions
         {
             MinimumRemainingValidity = sp.GetRequiredService<IOptions<PmsOptions>>().Value.Certificates.EndEntityMinimumRemainingValidity,
         }));
-        services.TryAddScoped<ITrustAnchors, DatabaseTrustAnchors>();
-        services.TryAddScoped<IMosipSigner, DatabaseMosipSigner>();
-        services.TryAddSingleton<LoadedSigningAuthority>();
         return services;
     }
 }

@@ -16,11 +16,16 @@ public sealed class PartnerOnboardingTests(PmsSystemFixture system, ITestOutputH
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
 
+    // pms-grpc caches each domain's trust store and this test writes the ROOT behind its back, so it is written
+    // once, before the first FTM upload of the run. Once TrustStoreService.UploadCaCertificate is in, use it instead.
+    private static readonly TestCertificate FtmRoot = TestCertificates.Root("E2E FTM Root CA", o => o.KeyType = TestKeyType.EcP256);
+    private static readonly SemaphoreSlim SeedGate = new(1, 1);
+    private static bool _seeded;
+
     [Fact]
     public async Task AProviderRegistersAcceptsTheTermsUploadsItsCertificateAndDownloadsBothCertificates()
     {
-        var root = TestCertificates.Root("E2E FTM Root CA", o => o.KeyType = TestKeyType.EcP256);
-        await AddFtmRootAsync(root);
+        var root = await SeedFtmRootAsync();
         using var channel = system.GrpcChannel();
         var partners = new PartnerService.PartnerServiceClient(channel);
         var id = Guid.NewGuid().ToString("N")[..10];
@@ -68,8 +73,7 @@ public sealed class PartnerOnboardingTests(PmsSystemFixture system, ITestOutputH
     [Fact]
     public async Task SignInAndCertificateUploadLatency()
     {
-        var root = TestCertificates.Root("E2E Latency Root CA", o => o.KeyType = TestKeyType.EcP256);
-        await AddFtmRootAsync(root);
+        var root = await SeedFtmRootAsync();
         using var channel = system.GrpcChannel();
         var partners = new PartnerService.PartnerServiceClient(channel);
         var id = Guid.NewGuid().ToString("N")[..10];
@@ -127,8 +131,26 @@ public sealed class PartnerOnboardingTests(PmsSystemFixture system, ITestOutputH
 
     private static X509Certificate Parse(string pem) => new X509CertificateParser().ReadCertificate(Encoding.ASCII.GetBytes(pem));
 
-    // The admin's CA upload (TrustStoreService) is not part of this slice yet: put the ROOT where that upload puts it.
-    private async Task AddFtmRootAsync(TestCertificate root)
+    // The admin's CA upload (TrustStoreService) is not implemented yet: put the ROOT where that upload puts it.
+    private async Task<TestCertificate> SeedFtmRootAsync()
+    {
+        await SeedGate.WaitAsync();
+        try
+        {
+            if (!_seeded)
+            {
+                await InsertRootAsync(FtmRoot);
+                _seeded = true;
+            }
+            return FtmRoot;
+        }
+        finally
+        {
+            SeedGate.Release();
+        }
+    }
+
+    private async Task InsertRootAsync(TestCertificate root)
     {
         await using var connection = new NpgsqlConnection(await system.App.GetConnectionStringAsync("pmsdb"));
         await connection.OpenAsync();

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Pms.Grpc.Data;
 using Pms.Grpc.Data.Entities;
+using Pms.Grpc.TrustStore;
 using Pms.Testing;
 
 namespace Pms.IntegrationTests.Infrastructure;
@@ -35,6 +36,8 @@ public static class TrustStoreSeed
         };
         db.CaCertificates.Add(row);
         await db.SaveChangesAsync();
+        // As the upload does: the domain's cached snapshot is stale now.
+        pms.Services.GetRequiredService<ITrustAnchors>().Invalidate(domain);
         return row.Id;
     }
 }
