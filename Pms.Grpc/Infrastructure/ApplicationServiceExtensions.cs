@@ -48,6 +48,7 @@ public static class ApplicationServiceExtensions
         services.AddScoped<AuditQueries>();
 
         services.AddTrustStore();
+        services.AddFtmChips();
 
         return builder;
     }
