@@ -58,6 +58,7 @@ public sealed class FtmChipLifecycle(
             db.FtmChips.Add(chip);
             var entry = audit.Add(new AuditEntry(FtmChipNames.AuditAction(FtmChipChangeKind.Created), FtmChipNames.ResourceType,
                 chip.Id.ToString(), caller.UserId, caller.Username, ToStatus: FtmChipNames.ApiName(chip.Status)));
+            entry.OccurredAt = now; // the chip's own time, at the database's precision, so event, audit line and chip agree
             await db.SaveChangesAsync(cancellationToken);
             await db.NotifyInTransactionAsync(new FtmChipChange(chip.Id, chip.PartnerId, FtmChipChangeKind.Created, entry.Id,
                 null, chip.Status, caller.Username, entry.OccurredAt), cancellationToken);
@@ -198,6 +199,7 @@ public sealed class FtmChipLifecycle(
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var entry = audit.Add(new AuditEntry(FtmChipNames.AuditAction(kind), FtmChipNames.ResourceType, chip.Id.ToString(),
                 caller.UserId, caller.Username, FtmChipNames.ApiName(from), FtmChipNames.ApiName(to), comment, DetailJson: detailJson));
+            entry.OccurredAt = now;
             await db.SaveChangesAsync(cancellationToken);
             await db.NotifyInTransactionAsync(new FtmChipChange(chip.Id, chip.PartnerId, kind, entry.Id, from, to, caller.Username,
                 entry.OccurredAt), cancellationToken);
