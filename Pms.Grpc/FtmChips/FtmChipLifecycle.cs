@@ -39,6 +39,12 @@ public sealed class FtmChipLifecycle(
         FtmChipErrors.ThrowIfAny(violations);
 
         var partner = await gate.RequireCertifiedProviderAsync(caller, cancellationToken);
+        // The index below decides races; this answers the common case without a failed insert.
+        if (await db.FtmChips.AnyAsync(c => c.PartnerId == partner.Id && c.Make == make && c.Model == model
+            && c.Status != FtmChipStatus.Rejected && c.Status != FtmChipStatus.Deactivated, cancellationToken))
+        {
+            FtmChipErrors.AlreadyExists(make, model);
+        }
         var now = Now();
         var chip = new FtmChip
         {
