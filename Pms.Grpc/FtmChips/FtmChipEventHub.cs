@@ -29,6 +29,9 @@ public sealed class FtmChipWatchOptions
 public sealed class FtmChipEventHub(IConfiguration configuration, IOptions<FtmChipWatchOptions> options, ILogger<FtmChipEventHub> logger)
     : BackgroundService
 {
+    /// <summary>The listener connection's application_name, as pg_stat_activity shows it.</summary>
+    public const string ListenerApplicationName = "pms-ftm-chip-listener";
+
     private readonly ConcurrentDictionary<long, Subscription> _subscriptions = new();
     private readonly object _stateLock = new();
     private TaskCompletionSource _listening = NewSignal();
@@ -106,7 +109,7 @@ public sealed class FtmChipEventHub(IConfiguration configuration, IOptions<FtmCh
         var connectionString = configuration.GetConnectionString("pmsdb")
             ?? throw new InvalidOperationException("ConnectionStrings:pmsdb is not configured.");
         // A connection of its own, outside the pool: LISTEN belongs to the session, which the pool would reset.
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, KeepAlive = 15 };
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, KeepAlive = 15, ApplicationName = ListenerApplicationName };
         await using var connection = new NpgsqlConnection(builder.ConnectionString);
         connection.Notification += (_, e) => Dispatch(e.Payload);
         await connection.OpenAsync(stoppingToken);
@@ -143,7 +146,7 @@ public sealed class FtmChipEventHub(IConfiguration configuration, IOptions<FtmCh
         }
     }
 
-    private void Dispatch(string payload)
+    internal void Dispatch(string payload)
     {
         var change = FtmChipChange.TryParse(payload);
         if (change is null)

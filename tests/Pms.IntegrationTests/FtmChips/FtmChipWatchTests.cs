@@ -1,6 +1,8 @@
 using Grpc.Core;
 using Microsoft.AspNetCore.Hosting;
 using Mosip.Pms.V1;
+using Npgsql;
+using Pms.Grpc.FtmChips;
 using Pms.IntegrationTests.Infrastructure;
 
 namespace Pms.IntegrationTests.FtmChips;
@@ -101,6 +103,32 @@ public sealed class FtmChipWatchTests(FtmChipsFactory pms) : IClassFixture<FtmCh
         // The nosy provider's stream stays silent.
         using var quiet = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
         await Assert.ThrowsAnyAsync<Exception>(() => nosy.ResponseStream.MoveNext(quiet.Token));
+    }
+
+    [Fact]
+    public async Task WhenTheDatabaseListenerDropsWatchesEndAndANewWatchSeesChangesAgain()
+    {
+        var admin = await pms.AdminAsync();
+        var provider = await pms.NewProviderAsync();
+        using var before = await OpenAsync(new WatchFtmChipsRequest(), admin);
+
+        await using (var connection = new NpgsqlConnection(pms.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var kill = new NpgsqlCommand(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = @name AND datname = current_database()",
+                connection);
+            kill.Parameters.AddWithValue("name", FtmChipEventHub.ListenerApplicationName);
+            Assert.Equal(1L, await kill.ExecuteScalarAsync());
+        }
+
+        // Changes may have been missed while it was down, so the watch ends rather than go quiet.
+        await RpcAssert.FailsAsync(StatusCode.Unavailable, "EVENT_STREAM_INTERRUPTED", () => NextAsync(before));
+
+        // A new watch opens once the listener is back, and sees what happens next.
+        using var after = await OpenAsync(new WatchFtmChipsRequest(), admin);
+        var chip = await pms.AddChipAsync(provider);
+        Assert.Equal(chip.FtmChipId, (await NextAsync(after)).FtmChip.FtmChipId);
     }
 
     [Fact]
