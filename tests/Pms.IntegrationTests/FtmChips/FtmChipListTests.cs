@@ -54,13 +54,23 @@ public sealed class ListedChipsFactory : FtmChipsFactory
         // Texts with LIKE's wildcards in them, to show they are matched literally.
         chips.Add(new Entities.FtmChip
         {
-            Id = Guid.CreateVersion7(), PartnerId = gamma.PartnerId, OrganizationName = gamma.Organization, Make = "Ten%Off", Model = "under_score",
-            CreatedAt = start, UpdatedAt = start,
+            Id = Guid.CreateVersion7(),
+            PartnerId = gamma.PartnerId,
+            OrganizationName = gamma.Organization,
+            Make = "Ten%Off",
+            Model = "under_score",
+            CreatedAt = start,
+            UpdatedAt = start,
         });
         chips.Add(new Entities.FtmChip
         {
-            Id = Guid.CreateVersion7(), PartnerId = gamma.PartnerId, OrganizationName = gamma.Organization, Make = "TenXOff", Model = "underXscore",
-            CreatedAt = start, UpdatedAt = start,
+            Id = Guid.CreateVersion7(),
+            PartnerId = gamma.PartnerId,
+            OrganizationName = gamma.Organization,
+            Make = "TenXOff",
+            Model = "underXscore",
+            CreatedAt = start,
+            UpdatedAt = start,
         });
         await WithDbAsync(async db =>
         {
