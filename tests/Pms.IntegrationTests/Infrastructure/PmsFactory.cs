@@ -33,18 +33,40 @@ public class PmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
         MaxReceiveMessageSize = 8 * 1024 * 1024,
     });
 
+    /// <summary>A database to use instead of a new one (tests of several instances on one database).</summary>
+    protected virtual string? ExistingDatabase => null;
+
     public async Task InitializeAsync()
     {
         var server = await PostgresServer.GetSharedAsync();
-        _connectionString = await server.CreateDatabaseAsync(GetType().Name);
-        _ = Server; // start now: migrations and the bootstrap admin happen here, not in the first test
+        _connectionString = ExistingDatabase ?? await server.CreateDatabaseAsync(GetType().Name);
+        await BeforeStartAsync();
+        try
+        {
+            _ = Server; // start now: migrations and the bootstrap admin happen here, not in the first test
+        }
+        catch (Exception) when (StartFailureExpected)
+        {
+        }
     }
+
+    /// <summary>Lets a test inspect a start-up failure instead of failing in the fixture.</summary>
+    protected virtual bool StartFailureExpected => false;
+
+    /// <summary>Runs before PMS starts: start what it needs to reach (e.g. a mail server) here.</summary>
+    protected virtual Task BeforeStartAsync() => Task.CompletedTask;
+
+    /// <summary>Runs after PMS stopped: stop what <see cref="BeforeStartAsync"/> started.</summary>
+    protected virtual Task AfterStopAsync() => Task.CompletedTask;
+
+    /// <summary>Where PMS sends mail. By default nowhere that answers: mail fails in the background, which PMS logs and survives.</summary>
+    protected virtual string MailConnectionString => "Endpoint=smtp://127.0.0.1:1";
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:pmsdb", ConnectionString);
-        builder.UseSetting("ConnectionStrings:mail", "Endpoint=smtp://127.0.0.1:1");
+        builder.UseSetting("ConnectionStrings:mail", MailConnectionString);
         builder.UseSetting("Pms:BootstrapAdmin:Username", AdminUsername);
         builder.UseSetting("Pms:BootstrapAdmin:Password", AdminPassword);
         builder.UseSetting("Pms:Jwt:SigningKey", JwtSigningKey);
@@ -65,5 +87,6 @@ public class PmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         _channel?.Dispose();
         await base.DisposeAsync();
+        await AfterStopAsync();
     }
 }
