@@ -4,6 +4,7 @@ using Pms.Grpc;
 using Pms.Grpc.Certificates;
 using Pms.Grpc.FtmChips;
 using Pms.Grpc.FtmChips.Expiry;
+using Pms.Grpc.Mail;
 
 // In the DI namespace, as ASP.NET's own Add* extensions are, so the call site needs no using of its own.
 namespace Microsoft.Extensions.DependencyInjection;
@@ -11,8 +12,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class FtmChipsServiceCollectionExtensions
 {
     /// <summary>
-    /// FtmChipService's domain: the chip lifecycle and queries, the provider gate, the change listener behind
-    /// WatchFtmChips (a hosted service), and the daily certificate expiry job with its mail notifier. Settings:
+    /// FtmChipService's domain: the chip lifecycle and queries, the provider gate (on the partner service's
+    /// <c>PartnerAccess</c>, so <c>AddPartners()</c> must be called too), the change listener behind WatchFtmChips (a hosted
+    /// service), and the daily certificate expiry job with its mail notifier. Settings:
     /// <c>Pms:CertificateExpiry</c> (<see cref="CertificateExpiryOptions"/>), <c>Pms:FtmChipWatch</c> (<see cref="FtmChipWatchOptions"/>).
     /// </summary>
     public static IServiceCollection AddFtmChips(this IServiceCollection services)
@@ -33,8 +35,9 @@ public static class FtmChipsServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<FtmChipEventHub>());
 
         services.AddOptions<CertificateExpiryOptions>().BindConfiguration(CertificateExpiryOptions.SectionName);
-        services.TryAddScoped<IPartnerContacts, UnavailablePartnerContacts>();
-        services.TryAddSingleton<IExpiryNotifier, SmtpExpiryNotifier>();
+        services.AddPmsMail();
+        services.TryAddScoped<IPartnerContacts, PartnerContacts>();
+        services.TryAddSingleton<IExpiryNotifier, MailExpiryNotifier>();
         services.AddScoped<CertificateExpiryScanner>();
         services.AddHostedService<CertificateExpiryJob>();
         return services;

@@ -3,6 +3,7 @@ using Pms.Grpc.Data;
 using Pms.Grpc.Data.Entities;
 using Pms.Grpc.Errors;
 using Pms.Grpc.Identity;
+using Pms.Grpc.Partners;
 
 namespace Pms.Grpc.FtmChips;
 
@@ -10,15 +11,11 @@ namespace Pms.Grpc.FtmChips;
 /// What an FTM provider must satisfy before FtmChipService acts for it. Read from the database on every call: access
 /// tokens outlive a deactivation, a new version of the terms, or an expiring certificate.
 /// </summary>
-/// <remarks>
-/// Stands in for the partner service's own consent and access check until that is merged; keep callers on this
-/// interface so one can replace the other.
-/// </remarks>
 public interface IFtmProviderGate
 {
     /// <summary>
-    /// The caller's partner: not DEACTIVATED (FAILED_PRECONDITION <c>PARTNER_DEACTIVATED</c>) and with the current terms
-    /// accepted (<c>CONSENT_REQUIRED</c>). Reads, watching and deactivating need this much.
+    /// The caller's partner: an FTM provider, not DEACTIVATED (FAILED_PRECONDITION <c>PARTNER_DEACTIVATED</c>) and with
+    /// the current terms accepted (<c>CONSENT_REQUIRED</c>). Reads, watching and deactivating need this much.
     /// </summary>
     Task<Partner> RequireProviderAsync(CurrentUser caller, CancellationToken cancellationToken);
 
@@ -30,28 +27,15 @@ public interface IFtmProviderGate
     Task<Partner> RequireCertifiedProviderAsync(CurrentUser caller, CancellationToken cancellationToken);
 }
 
-public sealed class FtmProviderGate(PmsDbContext db, ConsentPolicy consent, TimeProvider time) : IFtmProviderGate
+/// <summary>The partner service's own consent and deactivation gate (<see cref="PartnerAccess"/>), plus what FTM services add.</summary>
+public sealed class FtmProviderGate(PartnerAccess access, PmsDbContext db, TimeProvider time) : IFtmProviderGate
 {
     public async Task<Partner> RequireProviderAsync(CurrentUser caller, CancellationToken cancellationToken)
     {
-        var partnerId = caller.RequirePartnerId();
-        var partner = await db.Partners.AsNoTracking().FirstOrDefaultAsync(p => p.Id == partnerId, cancellationToken);
-        if (partner is null)
-        {
-            PmsErrors.Unauthenticated("INVALID_TOKEN", "The access token names a partner that does not exist; sign in again.");
-        }
+        var partner = await access.RequireActivePartnerWithConsentAsync(caller, cancellationToken);
         if (partner.PartnerType != PartnerType.FtmProvider)
         {
             PmsErrors.PermissionDenied("ROLE_NOT_ALLOWED", "FTM chips are for FTM providers only.");
-        }
-        if (partner.Status == PartnerStatus.Deactivated)
-        {
-            PmsErrors.FailedPrecondition("PARTNER_DEACTIVATED", "This partner is deactivated. Ask the partner admin to activate it again.");
-        }
-        if (!consent.HasCurrentConsent(partner))
-        {
-            PmsErrors.FailedPrecondition("CONSENT_REQUIRED",
-                $"Accept the current terms and conditions (version {ConsentPolicy.CurrentVersion}) first.");
         }
         return partner;
     }

@@ -1,8 +1,9 @@
-using System.Data.Common;
-using MailKit.Net.Smtp;
-using MailKit.Security;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
+using Pms.Grpc.Data;
+using Pms.Grpc.Mail;
+using Pms.Grpc.Partners;
 
 namespace Pms.Grpc.FtmChips.Expiry;
 
@@ -24,55 +25,38 @@ public sealed record CertificateExpiryReminder(
 /// <summary>How to reach a partner.</summary>
 public sealed record PartnerContact(string Email, string Name, string OrganizationName);
 
-/// <summary>
-/// Finds a partner's contact details. A partner's email is personal data, stored encrypted by the partner service; this
-/// interface keeps the expiry job from depending on how.
-/// </summary>
+/// <summary>Finds a partner's contact details (kept encrypted by the partner service).</summary>
 public interface IPartnerContacts
 {
-    /// <summary>The partner's contact, or null when it cannot be reached by mail.</summary>
+    /// <summary>The partner's contact, or null when there is no such partner.</summary>
     Task<PartnerContact?> FindAsync(Guid partnerId, CancellationToken cancellationToken);
 }
 
-/// <summary>
-/// Stands in until the partner service's decryption of partner emails is wired in: knows no address, so reminders are
-/// not sent (and not marked as sent, so they go out once an implementation that can read addresses replaces this).
-/// </summary>
-public sealed class UnavailablePartnerContacts(ILogger<UnavailablePartnerContacts> logger) : IPartnerContacts
+/// <summary>Reads a partner's registered email and name, decrypting the email as the partner service stored it.</summary>
+public sealed class PartnerContacts(PmsDbContext db, PersonalDataProtector protector) : IPartnerContacts
 {
-    public Task<PartnerContact?> FindAsync(Guid partnerId, CancellationToken cancellationToken)
+    public async Task<PartnerContact?> FindAsync(Guid partnerId, CancellationToken cancellationToken)
     {
-        logger.LogWarning("No partner contact lookup is configured; cannot mail partner {PartnerId}", partnerId);
-        return Task.FromResult<PartnerContact?>(null);
+        var partner = await db.Partners.AsNoTracking().FirstOrDefaultAsync(p => p.Id == partnerId, cancellationToken);
+        return partner is null
+            ? null
+            : new PartnerContact(protector.Unprotect(partner.EmailEncrypted, partner.Id, PartnerDirectory.EmailField),
+                $"{partner.FirstName} {partner.LastName}", partner.OrganizationName);
     }
 }
 
 /// <summary>Sends certificate expiry reminders.</summary>
 public interface IExpiryNotifier
 {
+    /// <summary>Sends now; throws when the mail server refuses or cannot be reached (the job then retries on its next run).</summary>
     Task SendAsync(CertificateExpiryReminder reminder, CancellationToken cancellationToken);
 }
 
-/// <summary>Mails reminders with MailKit over SMTP to the server of <c>ConnectionStrings:mail</c> (<c>Endpoint=smtp://host:port</c>).</summary>
-public sealed class SmtpExpiryNotifier(IConfiguration configuration, IOptions<PmsOptions> options) : IExpiryNotifier
+/// <summary>Mails reminders through PMS's SMTP sender (MailKit, <c>ConnectionStrings:mail</c>).</summary>
+public sealed class MailExpiryNotifier(IMailSender sender, IOptions<PmsOptions> options) : IExpiryNotifier
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
-
-    public async Task SendAsync(CertificateExpiryReminder reminder, CancellationToken cancellationToken)
-    {
-        var server = SmtpEndpoint.Parse(configuration.GetConnectionString("mail")
-            ?? throw new InvalidOperationException("No mail server is configured: set ConnectionStrings:mail to 'Endpoint=smtp://host:port'."));
-
-        using var client = new SmtpClient { Timeout = (int)Timeout.TotalMilliseconds };
-        await client.ConnectAsync(server.Host, server.Port,
-            server.ImplicitTls ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTlsWhenAvailable, cancellationToken);
-        if (server.Username is { Length: > 0 } username)
-        {
-            await client.AuthenticateAsync(username, server.Password ?? "", cancellationToken);
-        }
-        await client.SendAsync(Compose(reminder, options.Value.Mail.From), cancellationToken);
-        await client.DisconnectAsync(quit: true, cancellationToken);
-    }
+    public Task SendAsync(CertificateExpiryReminder reminder, CancellationToken cancellationToken) =>
+        sender.SendAsync(Compose(reminder, options.Value.Mail.From), cancellationToken);
 
     public static MimeMessage Compose(CertificateExpiryReminder reminder, string from)
     {
@@ -97,23 +81,5 @@ public sealed class SmtpExpiryNotifier(IConfiguration configuration, IOptions<Pm
                 """,
         };
         return message;
-    }
-}
-
-/// <summary>The SMTP server named by a connection string: <c>Endpoint=smtp://host:port[;Username=...;Password=...]</c>.</summary>
-public sealed record SmtpEndpoint(string Host, int Port, bool ImplicitTls, string? Username, string? Password)
-{
-    public static SmtpEndpoint Parse(string connectionString)
-    {
-        var parts = new DbConnectionStringBuilder { ConnectionString = connectionString };
-        if (!parts.TryGetValue("Endpoint", out var endpoint) || !Uri.TryCreate(endpoint?.ToString(), UriKind.Absolute, out var uri)
-            || uri.Scheme is not ("smtp" or "smtps"))
-        {
-            throw new InvalidOperationException("ConnectionStrings:mail must look like 'Endpoint=smtp://host:port'.");
-        }
-        var implicitTls = uri.Scheme == "smtps";
-        return new SmtpEndpoint(uri.Host, uri.IsDefaultPort || uri.Port < 0 ? (implicitTls ? 465 : 25) : uri.Port, implicitTls,
-            parts.TryGetValue("Username", out var user) ? user?.ToString() : null,
-            parts.TryGetValue("Password", out var password) ? password?.ToString() : null);
     }
 }

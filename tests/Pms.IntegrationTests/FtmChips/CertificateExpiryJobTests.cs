@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using Mosip.Pms.V1;
 using Pms.Grpc.FtmChips.Expiry;
-using Entities = Pms.Grpc.Data.Entities;
 
 namespace Pms.IntegrationTests.FtmChips;
 
@@ -66,17 +65,17 @@ public sealed class CertificateExpiryJobTests(FtmChipsFactory pms) : IClassFixtu
         pms.Time.Advance(TimeSpan.FromDays(1));
         var mails = await MailsToAsync(provider, 1);
         Assert.Equal("Your MOSIP-signed partner certificate expires within 30 days", mails.Single().Subject);
+        Assert.Equal(provider.Email, mails.Single().To.Mailboxes.Single().Address);
     }
 
     [Fact]
     public async Task DeactivatedPartnersGetNoReminders()
     {
         var provider = await pms.NewProviderAsync(o => o.MosipSignedNotAfter = pms.Time.GetUtcNow().AddDays(3));
-        await pms.WithDbAsync(db => db.Partners.Where(p => p.Id == provider.PartnerId)
-            .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, Entities.PartnerStatus.Deactivated)));
+        await pms.Partners.DeactivatePartnerAsync(new DeactivatePartnerRequest { PartnerId = provider.PartnerId.ToString() }, await pms.AdminAsync());
         await RunPassAsync();
         await Task.Delay(300);
-        Assert.DoesNotContain(pms.Mail.Messages, m => m.To.Mailboxes.Any(a => a.Address == provider.Email));
+        Assert.Empty(pms.Mail.MessagesTo(provider.Email));
     }
 
     private async Task RunPassAsync()
@@ -91,7 +90,7 @@ public sealed class CertificateExpiryJobTests(FtmChipsFactory pms) : IClassFixtu
         using var deadline = new CancellationTokenSource(Patience);
         while (true)
         {
-            var mails = pms.Mail.Messages.Where(m => m.To.Mailboxes.Any(a => a.Address == provider.Email)).ToList();
+            var mails = pms.Mail.MessagesTo(provider.Email).ToList();
             if (mails.Count >= count || deadline.IsCancellationRequested)
             {
                 return mails;

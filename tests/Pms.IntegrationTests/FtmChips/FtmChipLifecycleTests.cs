@@ -321,12 +321,12 @@ public sealed class FtmChipLifecycleTests(FtmChipsFactory pms) : IClassFixture<F
     [Fact]
     public async Task OnlyAProviderWithAcceptedTermsAndAnUnexpiredPartnerCertificateAddsChips()
     {
-        var noConsent = await pms.NewProviderAsync(o => o.ConsentGiven = false);
+        var noConsent = await pms.NewProviderAsync(o => o.AcceptTerms = false);
         await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, "CONSENT_REQUIRED", () => pms.AddChipAsync(noConsent));
         await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, "CONSENT_REQUIRED", () =>
             pms.Chips.ListFtmChipsAsync(new ListFtmChipsRequest(), noConsent.Auth).ResponseAsync);
 
-        var noCertificate = await pms.NewProviderAsync(o => o.WithCertificate = false);
+        var noCertificate = await pms.NewProviderAsync(o => o.UploadCertificate = false);
         await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, "PARTNER_CERTIFICATE_REQUIRED", () => pms.AddChipAsync(noCertificate));
         // Reading needs no certificate.
         Assert.Equal(0, (await pms.Chips.ListFtmChipsAsync(new ListFtmChipsRequest(), noCertificate.Auth)).TotalSize);
@@ -336,8 +336,7 @@ public sealed class FtmChipLifecycleTests(FtmChipsFactory pms) : IClassFixture<F
 
         // Deactivated by the admin while its access token is still valid.
         var deactivated = await pms.NewProviderAsync();
-        await pms.WithDbAsync(db => db.Partners.Where(p => p.Id == deactivated.PartnerId)
-            .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, Pms.Grpc.Data.Entities.PartnerStatus.Deactivated)));
+        await pms.Partners.DeactivatePartnerAsync(new DeactivatePartnerRequest { PartnerId = deactivated.PartnerId.ToString() }, await pms.AdminAsync());
         await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, "PARTNER_DEACTIVATED", () => pms.AddChipAsync(deactivated));
         await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, "PARTNER_DEACTIVATED", () =>
             pms.Chips.ListFtmChipsAsync(new ListFtmChipsRequest(), deactivated.Auth).ResponseAsync);

@@ -1,5 +1,4 @@
 using Grpc.Core;
-using Microsoft.AspNetCore.Hosting;
 using Mosip.Pms.V1;
 using Npgsql;
 using Pms.Grpc.FtmChips;
@@ -181,10 +180,6 @@ public sealed class FtmChipWatchTests(FtmChipsFactory pms) : IClassFixture<FtmCh
     /// <summary>A second Pms.Grpc process on the same database, as another replica behind the load balancer.</summary>
     private sealed class ReplicaFactory(FtmChipsFactory primary) : FtmChipsFactory
     {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.UseSetting("ConnectionStrings:pmsdb", primary.ConnectionString);
-        }
+        protected override string? ExistingDatabase => primary.ConnectionString;
     }
 }
