@@ -49,6 +49,7 @@ public static class ApplicationServiceExtensions
         services.AddPartners();
 
         services.AddTrustStore();
+        services.AddFtmChips();
 
         return builder;
     }
