@@ -40,6 +40,7 @@ public class PmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         var server = await PostgresServer.GetSharedAsync();
         _connectionString = ExistingDatabase ?? await server.CreateDatabaseAsync(GetType().Name);
+        await BeforeStartAsync();
         try
         {
             _ = Server; // start now: migrations and the bootstrap admin happen here, not in the first test
@@ -52,11 +53,20 @@ public class PmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Lets a test inspect a start-up failure instead of failing in the fixture.</summary>
     protected virtual bool StartFailureExpected => false;
 
+    /// <summary>Runs before PMS starts: start what it needs to reach (e.g. a mail server) here.</summary>
+    protected virtual Task BeforeStartAsync() => Task.CompletedTask;
+
+    /// <summary>Runs after PMS stopped: stop what <see cref="BeforeStartAsync"/> started.</summary>
+    protected virtual Task AfterStopAsync() => Task.CompletedTask;
+
+    /// <summary>Where PMS sends mail. By default nowhere that answers: mail fails in the background, which PMS logs and survives.</summary>
+    protected virtual string MailConnectionString => "Endpoint=smtp://127.0.0.1:1";
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:pmsdb", ConnectionString);
-        builder.UseSetting("ConnectionStrings:mail", "Endpoint=smtp://127.0.0.1:1");
+        builder.UseSetting("ConnectionStrings:mail", MailConnectionString);
         builder.UseSetting("Pms:BootstrapAdmin:Username", AdminUsername);
         builder.UseSetting("Pms:BootstrapAdmin:Password", AdminPassword);
         builder.UseSetting("Pms:Jwt:SigningKey", JwtSigningKey);
@@ -77,5 +87,6 @@ public class PmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         _channel?.Dispose();
         await base.DisposeAsync();
+        await AfterStopAsync();
     }
 }
