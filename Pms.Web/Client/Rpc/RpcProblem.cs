@@ -85,7 +85,11 @@ public sealed class RpcProblem
             : details?.Message is { Length: > 0 } statusText ? statusText
             : exception.Status.Detail;
 
-        return new RpcProblem(code, Describe(code, serverMessage, fieldErrors.Count > 0), errorInfo?.Reason, mosipErrorCode, fieldErrors);
+        // With field violations the server's message lists them all again; they are shown beside their fields.
+        var message = code == StatusCode.InvalidArgument && fieldErrors.Count > 0
+            ? fieldErrors.Count == 1 ? "One field needs attention: see the message beside it." : $"{fieldErrors.Count} fields need attention: see the messages beside them."
+            : Describe(code, serverMessage, fieldErrors.Count > 0);
+        return new RpcProblem(code, message, errorInfo?.Reason, mosipErrorCode, fieldErrors);
     }
 
     /// <summary>The same problem with the message also shown beside <paramref name="field"/> (for refusals the server

@@ -79,6 +79,7 @@ public sealed class PortalPage : IAsyncDisposable
     public async Task ScreenshotAsync(string name)
     {
         // Let transitions and the focus ring settle so the picture shows the resting screen.
+        await Page.EvaluateAsync("() => window.scrollTo(0, 0)");
         await Page.WaitForTimeoutAsync(250);
         await Page.ScreenshotAsync(new() { Path = Path.Combine(Repository.ScreenshotDirectory, name + ".png"), FullPage = true });
 
