@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Mosip.Pms.V1;
 using Npgsql;
@@ -108,6 +109,41 @@ public sealed class TrustStoreReplicaTests(ThreeReplicas replicas) : IClassFixtu
         await a.UploadOneAsync(PartnerDomain.Auth, root);
         await EventuallyTrustedAsync(b, PartnerDomain.Auth, leaf);
     }
+
+    [Fact]
+    public async Task TheSameCertificateUploadedThroughTwoReplicasAtOnceIsStoredOnce()
+    {
+        var (a, b) = (await TrustStoreCalls.AsAdminAsync(replicas.A), await TrustStoreCalls.AsAdminAsync(replicas.B));
+        var root = Ca.Root("Raced Root");
+        var intermediate = root.Intermediate("Raced Sub CA");
+        await a.UploadOneAsync(PartnerDomain.Ftm, root);
+
+        var attempts = Enumerable.Range(0, 6)
+            .Select(i => Attempt((i % 2 == 0 ? a : b).UploadAsync(PartnerDomain.Ftm, intermediate.PemData())))
+            .ToList();
+        var outcomes = await Task.WhenAll(attempts);
+
+        Assert.Single(outcomes, o => o == StatusCode.OK);
+        Assert.All(outcomes.Where(o => o != StatusCode.OK), o => Assert.Equal(StatusCode.AlreadyExists, o));
+        var listed = await a.Client.ListCaCertificatesAsync(new ListCaCertificatesRequest { SubjectContains = NameOf(intermediate) }, a.Auth);
+        Assert.Equal(1, listed.TotalSize);
+
+        static async Task<StatusCode> Attempt(Task<UploadCaCertificateResponse> upload)
+        {
+            try
+            {
+                await upload;
+                return StatusCode.OK;
+            }
+            catch (RpcException ex)
+            {
+                return ex.StatusCode;
+            }
+        }
+    }
+
+    private static string NameOf(Pms.Testing.TestCertificate certificate) =>
+        certificate.SubjectName.GetValueList(Org.BouncyCastle.Asn1.X509.X509Name.CN)[0];
 
     private static async Task<VerifyCertificateTrustResponse> EventuallyTrustedAsync(TrustStoreCalls replica, PartnerDomain domain, Pms.Testing.TestCertificate leaf)
     {
