@@ -132,7 +132,7 @@ public sealed class CaCertificateUploads(
             ExceptionDispatchInfo.Throw(failures[0].Error);
         }
 
-        anchors.Invalidate(domain);
+        anchors.Invalidate(domain, "upload");
         logger.LogInformation("{User} stored {Stored} CA certificate(s) in the {Domain} trust store; {Failed} bundle entr(ies) refused",
             actor.Username, stored.Count, TrustAnchors.DomainName(domain), failures.Count);
         return new CaUploadResult(stored, [.. failures.OrderBy(f => f.Index).Select(ToBundleFailure)]);

@@ -29,7 +29,7 @@ public readonly record struct TrustStoreVersion(int Count, DateTimeOffset? LastU
     public static readonly TrustStoreVersion Empty = new(0, null);
 }
 
-public sealed class TrustAnchors(IServiceScopeFactory scopes, ILogger<TrustAnchors> logger) : ITrustAnchors
+public sealed class TrustAnchors(IServiceScopeFactory scopes, TrustStoreMetrics metrics, ILogger<TrustAnchors> logger) : ITrustAnchors
 {
     private sealed record Snapshot(DomainTrustStore Store, TrustStoreVersion Version);
 
@@ -62,20 +62,24 @@ public sealed class TrustAnchors(IServiceScopeFactory scopes, ILogger<TrustAncho
     public async ValueTask<DomainTrustStore> GetAsync(PartnerDomain domain, CancellationToken cancellationToken) =>
         (await GetSnapshotAsync(domain, cancellationToken)).Store;
 
-    public void Invalidate(PartnerDomain domain)
+    public void Invalidate(PartnerDomain domain) => Invalidate(domain, "requested");
+
+    /// <summary>Drops the cached snapshot of a domain; <paramref name="cause"/> is for logs and metrics ("upload", "notification", ...).</summary>
+    public void Invalidate(PartnerDomain domain, string cause)
     {
         if (_snapshots.TryRemove(domain, out _))
         {
-            logger.LogDebug("Trust store snapshot of {Domain} invalidated", DomainName(domain));
+            metrics.Invalidated(domain, cause);
+            logger.LogDebug("Trust store snapshot of {Domain} invalidated ({Cause})", DomainName(domain), cause);
         }
     }
 
     /// <summary>Drops every cached snapshot (e.g. after the change listener reconnects and may have missed notifications).</summary>
-    public void InvalidateAll()
+    public void InvalidateAll(string cause)
     {
         foreach (var domain in _snapshots.Keys)
         {
-            Invalidate(domain);
+            Invalidate(domain, cause);
         }
     }
 
@@ -96,7 +100,7 @@ public sealed class TrustAnchors(IServiceScopeFactory scopes, ILogger<TrustAncho
                 return snapshot.Store;
             }
 
-            Invalidate(domain);
+            Invalidate(domain, "stale");
         }
     }
 
@@ -122,6 +126,7 @@ public sealed class TrustAnchors(IServiceScopeFactory scopes, ILogger<TrustAncho
             if (entry.Value.Result.Version != versions.GetValueOrDefault(domain, TrustStoreVersion.Empty)
                 && _snapshots.TryRemove(new KeyValuePair<PartnerDomain, Lazy<Task<Snapshot>>>(domain, entry)))
             {
+                metrics.Invalidated(domain, "version_check");
                 stale.Add(domain);
             }
         }
@@ -181,6 +186,7 @@ public sealed class TrustAnchors(IServiceScopeFactory scopes, ILogger<TrustAncho
             r.Type == CaCertificateType.Root ? CaCertificateKind.Root : CaCertificateKind.Intermediate)));
         // The version comes from the rows themselves, so it always describes exactly this snapshot.
         var version = rows.Count == 0 ? TrustStoreVersion.Empty : new TrustStoreVersion(rows.Count, rows.Max(r => r.UploadedAt));
+        metrics.SnapshotLoaded(domain);
         logger.LogDebug("Loaded the {Domain} trust store: {Count} CA certificate(s)", DomainName(domain), rows.Count);
         return new Snapshot(store, version);
     }

@@ -63,7 +63,7 @@ public sealed class TrustStoreChangeListener(
                 }
 
                 // Whatever changed while we were not listening was missed: start over from the database.
-                anchors.InvalidateAll();
+                anchors.InvalidateAll("listener_connected");
                 if (failures > 0)
                 {
                     logger.LogInformation("Listening for trust store changes again after {Failures} failed attempt(s)", failures);
@@ -109,12 +109,12 @@ public sealed class TrustStoreChangeListener(
     {
         if (TrustAnchors.TryParseDomainName(e.Payload, out var domain))
         {
-            anchors.Invalidate(domain);
+            anchors.Invalidate(domain, "notification");
         }
         else
         {
             // Unknown payload: be safe rather than stale.
-            anchors.InvalidateAll();
+            anchors.InvalidateAll("notification");
         }
     }
 

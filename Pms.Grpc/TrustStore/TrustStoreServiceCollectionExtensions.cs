@@ -14,6 +14,7 @@ public static class TrustStoreServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddTrustStore(this IServiceCollection services)
     {
+        services.AddSingleton<TrustStoreMetrics>();
         services.AddSingleton<TrustAnchors>();
         services.AddSingleton<ITrustAnchors>(sp => sp.GetRequiredService<TrustAnchors>());
         services.AddSingleton<TrustStoreChangeListener>();

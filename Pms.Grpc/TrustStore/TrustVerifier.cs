@@ -16,7 +16,7 @@ public sealed record TrustVerdict(bool Trusted, string Reason, IReadOnlyList<Gui
 /// over the cached trust store snapshot of the domain (no database round trip). An untrusted certificate is an
 /// answer, not an error; only bytes that are not certificates (or too many of them) are refused.
 /// </summary>
-public sealed class TrustVerifier(ITrustAnchors anchors, TimeProvider time)
+public sealed class TrustVerifier(ITrustAnchors anchors, TimeProvider time, TrustStoreMetrics? metrics = null)
 {
     public async Task<TrustVerdict> VerifyAsync(PartnerDomain? requestedDomain, ReadOnlyMemory<byte> data, DateTimeOffset? validationTime,
         CancellationToken cancellationToken)
@@ -36,6 +36,7 @@ public sealed class TrustVerifier(ITrustAnchors anchors, TimeProvider time)
         var store = await anchors.GetAsync(domain, cancellationToken);
         var at = validationTime ?? time.GetUtcNow();
         var result = store.BuildPath(leaf, extras, at);
+        metrics?.Verified(domain, result.IsTrusted);
         if (result.IsTrusted)
         {
             return new TrustVerdict(true, result.Reason, result.StoredIds, "", "");
