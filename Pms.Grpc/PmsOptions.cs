@@ -14,6 +14,7 @@ public sealed class PmsOptions
     public PortalOptions Portal { get; set; } = new();
     public MailOptions Mail { get; set; } = new();
     public CertificateOptions Certificates { get; set; } = new();
+    public TrustStoreOptions TrustStore { get; set; } = new();
 }
 
 public sealed class BootstrapAdminOptions
@@ -59,4 +60,13 @@ public sealed class CertificateOptions
     /// <summary>Minimum remaining validity of a partner or FTM chip certificate (365 − 30 days).</summary>
     public TimeSpan EndEntityMinimumRemainingValidity { get; set; } = TimeSpan.FromDays(335);
     public TimeSpan MosipSignedValidity { get; set; } = TimeSpan.FromDays(365);
+}
+
+public sealed class TrustStoreOptions
+{
+    /// <summary>LISTEN for trust store changes made by other replicas (PostgreSQL NOTIFY). Off only in tests of the safety net.</summary>
+    public bool ListenForChanges { get; set; } = true;
+
+    /// <summary>How often cached trust stores are compared with the database, in case a notification was missed. Zero turns it off.</summary>
+    public TimeSpan ConsistencyCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -68,7 +68,9 @@ public class PmsDbContext(DbContextOptions<PmsDbContext> options) : DbContext(op
             e.HasIndex(c => new { c.PartnerDomain, c.ThumbprintSha256 }).IsUnique();
             e.HasIndex(c => new { c.UploadedAt, c.Id });
             e.HasIndex(c => new { c.NotAfter, c.Id });
+            e.HasIndex(c => new { c.Subject, c.Id });
             e.Property(c => c.ThumbprintSha256).HasMaxLength(64);
+            e.Property(c => c.PublicKeyAlgorithm).HasMaxLength(32);
             e.HasOne<CaCertificate>().WithMany().HasForeignKey(c => c.IssuerCertificateId).OnDelete(DeleteBehavior.Restrict);
         });
 

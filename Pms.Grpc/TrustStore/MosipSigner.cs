@@ -75,16 +75,3 @@ public sealed class SigningAuthorityStartup(
         }
     }
 }
-
-public static class TrustStoreServiceCollectionExtensions
-{
-    /// <summary>Trust anchors per domain and PMS's signing CA (loaded at start-up).</summary>
-    public static IServiceCollection AddTrustStore(this IServiceCollection services)
-    {
-        services.AddSingleton<ITrustAnchors, TrustAnchors>();
-        services.AddSingleton<MosipSigner>();
-        services.AddSingleton<IMosipSigner>(sp => sp.GetRequiredService<MosipSigner>());
-        services.AddScoped<IStartupTask, SigningAuthorityStartup>();
-        return services;
-    }
-}

@@ -20,6 +20,8 @@ public class CaCertificate
     public required string ThumbprintSha256 { get; set; }
     public Guid? IssuerCertificateId { get; set; }
     public required byte[] Der { get; set; }
+    /// <summary>The subject key for display, e.g. "RSA 3072", "EC P-256", "Ed25519".</summary>
+    public string PublicKeyAlgorithm { get; set; } = "";
     public DateTimeOffset UploadedAt { get; set; }
     public required string UploadedBy { get; set; }
 }

@@ -128,6 +128,12 @@ namespace Pms.Grpc.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("partner_domain");
 
+                    b.Property<string>("PublicKeyAlgorithm")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("public_key_algorithm");
+
                     b.Property<string>("SerialNumber")
                         .IsRequired()
                         .HasColumnType("text")
@@ -169,6 +175,9 @@ namespace Pms.Grpc.Data.Migrations
                     b.HasIndex("PartnerDomain", "ThumbprintSha256")
                         .IsUnique()
                         .HasDatabaseName("ix_ca_certificates_partner_domain_thumbprint_sha256");
+
+                    b.HasIndex("Subject", "Id")
+                        .HasDatabaseName("ix_ca_certificates_subject_id");
 
                     b.HasIndex("UploadedAt", "Id")
                         .HasDatabaseName("ix_ca_certificates_uploaded_at_id");
