@@ -107,6 +107,9 @@ public sealed class PortalFixture : IAsyncLifetime
         return new PortalPage(this, context, page);
     }
 
+    /// <summary>A gRPC (HTTP/2) channel to pms-grpc, for arranging what a test needs but does not look at.</summary>
+    public Grpc.Net.Client.GrpcChannel GrpcChannel() => Grpc.Net.Client.GrpcChannel.ForAddress(App.GetEndpoint("pms-grpc", "grpc"));
+
     /// <summary>The address of the mail sink's web UI and API (smtp4dev).</summary>
     public Mailbox Mailbox => new(App.GetEndpoint("mail", "http"));
 
