@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -55,10 +56,11 @@ public static class Extensions
                 // Npgsql publishes its own ActivitySource; EF Core commands appear through it.
                 .AddSource("Npgsql")
                 .AddAspNetCoreInstrumentation(o =>
-                    // Health probes would drown the traces that matter.
+                    // Health probes and the portal's static files (hundreds per page load) would drown the traces that matter.
                     o.Filter = context =>
                         !context.Request.Path.StartsWithSegments(HealthEndpointPath)
-                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
+                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath)
+                        && !(HttpMethods.IsGet(context.Request.Method) && Path.HasExtension(context.Request.Path.Value)))
                 .AddGrpcClientInstrumentation()
                 .AddHttpClientInstrumentation());
 

@@ -11,9 +11,10 @@ public static class PmsErrors
         throw new PmsException(StatusCode.InvalidArgument, reason, message, mosipErrorCode,
             field is null ? null : [new FieldViolation(field, message)]);
 
+    /// <summary>INVALID_ARGUMENT <c>VALIDATION_FAILED</c> (the contract's reason) with one violation per bad field.</summary>
     [DoesNotReturn]
     public static void InvalidFields(IReadOnlyList<FieldViolation> violations) =>
-        throw new PmsException(StatusCode.InvalidArgument, "INVALID_FIELDS",
+        throw new PmsException(StatusCode.InvalidArgument, "VALIDATION_FAILED",
             violations.Count == 1 ? violations[0].Description : $"{violations.Count} fields are invalid: " +
                 string.Join("; ", violations.Select(v => $"{v.Field}: {v.Description}")),
             fieldViolations: violations);

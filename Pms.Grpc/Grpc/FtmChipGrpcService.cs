@@ -1,6 +1,136 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.AspNetCore.Authorization;
 using Mosip.Pms.V1;
+using Pms.Grpc.Errors;
+using Pms.Grpc.FtmChips;
+using Pms.Grpc.Identity;
+using Entities = Pms.Grpc.Data.Entities;
 
 namespace Pms.Grpc.Grpc;
 
-/// <summary>gRPC adapter for <c>mosip.pms.v1.FtmChipService</c>.</summary>
-public sealed class FtmChipGrpcService : FtmChipService.FtmChipServiceBase;
+/// <summary>gRPC adapter for <c>mosip.pms.v1.FtmChipService</c>: maps messages to the chip domain and back.</summary>
+public sealed class FtmChipGrpcService(FtmChipLifecycle lifecycle, FtmChipQueries queries, FtmChipWatcher watcher)
+    : FtmChipService.FtmChipServiceBase
+{
+    private const string Readers = Roles.PartnerAdmin + "," + Roles.FtmProvider + "," + Roles.Service;
+
+    [Authorize(Roles = Roles.FtmProvider)]
+    public override async Task<FtmChip> AddFtmChip(AddFtmChipRequest request, ServerCallContext context) =>
+        ToMessage(await lifecycle.AddAsync(context.GetCurrentUser(), request.Make, request.Model, context.CancellationToken));
+
+    [Authorize(Roles = Roles.AdminOrFtmProvider)]
+    public override async Task<FtmChip> UploadFtmChipCertificate(UploadFtmChipCertificateRequest request, ServerCallContext context) =>
+        ToMessage(await lifecycle.UploadCertificateAsync(context.GetCurrentUser(), request.FtmChipId, request.CertificateData.Memory,
+            request.Etag, context.CancellationToken));
+
+    [Authorize(Roles = Roles.PartnerAdmin)]
+    public override async Task<FtmChip> ApproveFtmChip(ApproveFtmChipRequest request, ServerCallContext context) =>
+        ToMessage(await lifecycle.ApproveAsync(context.GetCurrentUser(), request.FtmChipId, request.Comment, request.Etag, context.CancellationToken));
+
+    [Authorize(Roles = Roles.PartnerAdmin)]
+    public override async Task<FtmChip> RejectFtmChip(RejectFtmChipRequest request, ServerCallContext context) =>
+        ToMessage(await lifecycle.RejectAsync(context.GetCurrentUser(), request.FtmChipId, request.Comment, request.Etag, context.CancellationToken));
+
+    [Authorize(Roles = Roles.AdminOrFtmProvider)]
+    public override async Task<FtmChip> DeactivateFtmChip(DeactivateFtmChipRequest request, ServerCallContext context) =>
+        ToMessage(await lifecycle.DeactivateAsync(context.GetCurrentUser(), request.FtmChipId, request.Comment, request.Etag,
+            context.CancellationToken));
+
+    [Authorize(Roles = Readers)]
+    public override async Task<FtmChip> GetFtmChip(GetFtmChipRequest request, ServerCallContext context) =>
+        ToMessage(await queries.GetAsync(context.GetCurrentUser(), request.FtmChipId, context.CancellationToken));
+
+    [Authorize(Roles = Readers)]
+    public override async Task<ListFtmChipsResponse> ListFtmChips(ListFtmChipsRequest request, ServerCallContext context)
+    {
+        var page = await queries.ListAsync(context.GetCurrentUser(), new FtmChipListQuery(
+            request.PageSize, request.PageToken, request.OrderBy, StatusFilter(request.Status, "status"), request.MakeContains,
+            request.ModelContains, request.OrganizationContains, request.PartnerId, request.CertificateExpiringWithinDays),
+            context.CancellationToken);
+        return new ListFtmChipsResponse
+        {
+            FtmChips = { page.Chips.Select(ToMessage) },
+            NextPageToken = page.NextPageToken,
+            TotalSize = page.TotalSize,
+        };
+    }
+
+    [Authorize(Roles = Readers)]
+    public override async Task<FtmChipCertificate> GetFtmChipCertificate(GetFtmChipCertificateRequest request, ServerCallContext context)
+    {
+        var certificate = await queries.GetCertificateAsync(context.GetCurrentUser(), request.FtmChipId, context.CancellationToken);
+        return new FtmChipCertificate
+        {
+            FtmChipId = certificate.ChipId.ToString(),
+            Subject = certificate.Subject,
+            Issuer = certificate.Issuer,
+            CaSignedCertificatePem = certificate.CaSignedCertificatePem,
+            MosipSignedCertificatePem = certificate.MosipSignedCertificatePem,
+            UploadedAt = Timestamp.FromDateTimeOffset(certificate.UploadedAt),
+            CaSignedNotAfter = Timestamp.FromDateTimeOffset(certificate.CaSignedNotAfter),
+            MosipSignedNotBefore = Timestamp.FromDateTimeOffset(certificate.MosipSignedNotBefore),
+            MosipSignedNotAfter = Timestamp.FromDateTimeOffset(certificate.MosipSignedNotAfter),
+            CaSignedExpired = certificate.CaSignedExpired,
+            MosipSignedExpired = certificate.MosipSignedExpired,
+        };
+    }
+
+    [Authorize(Roles = Readers)]
+    public override async Task WatchFtmChips(WatchFtmChipsRequest request, IServerStreamWriter<FtmChipEvent> responseStream, ServerCallContext context)
+    {
+        using var watch = await watcher.OpenAsync(context.GetCurrentUser(), request.PartnerId, StatusFilter(request.Status, "status"),
+            context.CancellationToken);
+        // Headers go out once the watch listens: a client that awaits them knows every later change reaches it.
+        await context.WriteResponseHeadersAsync([]);
+        await foreach (var item in watch.ReadAllAsync(context.CancellationToken))
+        {
+            await responseStream.WriteAsync(new FtmChipEvent
+            {
+                FtmChip = ToMessage(item.Chip),
+                EventType = (FtmChipEventType)(int)item.Change.Kind,
+                PreviousStatus = item.Change.From is { } from ? (FtmChipStatus)(int)from : FtmChipStatus.Unspecified,
+                Actor = item.Change.Actor,
+                OccurredAt = Timestamp.FromDateTimeOffset(item.Change.OccurredAt),
+                EventId = item.Change.AuditEventId.ToString(),
+            }, context.CancellationToken);
+        }
+    }
+
+    private static Entities.FtmChipStatus? StatusFilter(FtmChipStatus status, string field)
+    {
+        if (status == FtmChipStatus.Unspecified)
+        {
+            return null;
+        }
+        if (!System.Enum.IsDefined(status))
+        {
+            FtmChipErrors.Invalid([new FieldViolation(field, $"{field} {(int)status} is not a chip status.")]);
+        }
+        return (Entities.FtmChipStatus)(int)status;
+    }
+
+    // The domain's status and change enums number their values as the contract's do.
+    private static FtmChip ToMessage(Entities.FtmChip chip)
+    {
+        var message = new FtmChip
+        {
+            FtmChipId = chip.Id.ToString(),
+            PartnerId = chip.PartnerId.ToString(),
+            OrganizationName = chip.OrganizationName,
+            Make = chip.Make,
+            Model = chip.Model,
+            Status = (FtmChipStatus)(int)chip.Status,
+            CertificateUploaded = chip.CertificateUploadedAt is not null,
+            ReviewComment = chip.ReviewComment ?? "",
+            CreatedAt = Timestamp.FromDateTimeOffset(chip.CreatedAt),
+            UpdatedAt = Timestamp.FromDateTimeOffset(chip.UpdatedAt),
+            Etag = FtmChipNames.ETag(chip),
+        };
+        if (chip.CaSignedNotAfter is { } notAfter)
+        {
+            message.CertificateNotAfter = Timestamp.FromDateTimeOffset(notAfter);
+        }
+        return message;
+    }
+}

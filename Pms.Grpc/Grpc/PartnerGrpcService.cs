@@ -2,13 +2,27 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
 using Mosip.Pms.V1;
+using Pms.Grpc.Errors;
 using Pms.Grpc.Identity;
+using Pms.Grpc.Partners;
+using Entities = Pms.Grpc.Data.Entities;
 
 namespace Pms.Grpc.Grpc;
 
 /// <summary>gRPC adapter for <c>mosip.pms.v1.PartnerService</c>: maps messages to domain calls and back.</summary>
-public sealed class PartnerGrpcService(SessionService sessions) : PartnerService.PartnerServiceBase
+public sealed class PartnerGrpcService(
+    SessionService sessions,
+    PartnerRegistration registration,
+    TermsAndConditions terms,
+    PasswordManagement passwords,
+    PartnerDirectory directory,
+    PartnerAccess access,
+    PartnerAdministration administration,
+    PartnerQueries queries,
+    PartnerCertificates certificates) : PartnerService.PartnerServiceBase
 {
+    private const string AnyPartnerOrAdmin = Roles.AnyPartner + "," + Roles.PartnerAdmin;
+
     [AllowAnonymous]
     public override async Task<LoginResponse> Login(LoginRequest request, ServerCallContext context)
     {
@@ -52,4 +66,201 @@ public sealed class PartnerGrpcService(SessionService sessions) : PartnerService
         await sessions.LogoutAsync(request.RefreshToken, context.CancellationToken);
         return new Empty();
     }
+
+    [AllowAnonymous]
+    public override async Task<Partner> RegisterPartner(RegisterPartnerRequest request, ServerCallContext context)
+    {
+        var form = new PartnerRegistrationForm(
+            ToEntity(request.PartnerType),
+            request.FirstName,
+            request.LastName,
+            request.OrganizationName,
+            request.Address,
+            request.PhoneNumber,
+            request.Email,
+            request.Username,
+            request.Password);
+        return ToMessage(await registration.RegisterAsync(form, context.CancellationToken));
+    }
+
+    [AllowAnonymous]
+    public override Task<Empty> RequestPasswordReset(RequestPasswordResetRequest request, ServerCallContext context)
+    {
+        passwords.RequestReset(request.Email);
+        return Task.FromResult(new Empty());
+    }
+
+    [AllowAnonymous]
+    public override async Task<Empty> ResetPassword(ResetPasswordRequest request, ServerCallContext context)
+    {
+        await passwords.ResetAsync(request.ResetToken, request.NewPassword, context.CancellationToken);
+        return new Empty();
+    }
+
+    [Authorize]
+    public override async Task<Empty> ChangePassword(ChangePasswordRequest request, ServerCallContext context)
+    {
+        await passwords.ChangeAsync(context.GetCurrentUser(), request.CurrentPassword, request.NewPassword, context.CancellationToken);
+        return new Empty();
+    }
+
+    [Authorize]
+    public override async Task<GetTermsAndConditionsResponse> GetTermsAndConditions(GetTermsAndConditionsRequest request, ServerCallContext context)
+    {
+        var view = await terms.GetAsync(context.GetCurrentUser(), context.CancellationToken);
+        return new GetTermsAndConditionsResponse
+        {
+            Version = view.Version,
+            Text = view.Text,
+            ConsentGiven = view.ConsentGiven,
+            ConsentGivenAt = ToTimestamp(view.ConsentGivenAt),
+        };
+    }
+
+    [Authorize(Roles = Roles.AnyPartner)]
+    public override async Task<AcceptTermsAndConditionsResponse> AcceptTermsAndConditions(AcceptTermsAndConditionsRequest request, ServerCallContext context)
+    {
+        var consent = await terms.AcceptAsync(context.GetCurrentUser(), request.Version, context.CancellationToken);
+        return new AcceptTermsAndConditionsResponse
+        {
+            ConsentGiven = consent.ConsentGiven,
+            ConsentGivenAt = Timestamp.FromDateTimeOffset(consent.ConsentGivenAt),
+            Version = consent.Version,
+        };
+    }
+
+    [Authorize(Roles = Roles.AnyPartner)]
+    public override async Task<Partner> GetCurrentPartner(GetCurrentPartnerRequest request, ServerCallContext context)
+    {
+        var partner = await access.RequirePartnerAsync(context.GetCurrentUser(), context.CancellationToken);
+        return ToMessage(await directory.DescribeAsync(partner, context.CancellationToken));
+    }
+
+    [Authorize(Roles = Roles.AnyPartner)]
+    public override async Task<Mosip.Pms.V1.PartnerCertificate> UploadPartnerCertificate(UploadPartnerCertificateRequest request, ServerCallContext context) =>
+        ToMessage(await certificates.UploadAsync(context.GetCurrentUser(), request.CertificateData.Memory, context.CancellationToken));
+
+    [Authorize(Roles = AnyPartnerOrAdmin)]
+    public override async Task<Mosip.Pms.V1.PartnerCertificate> GetPartnerCertificate(GetPartnerCertificateRequest request, ServerCallContext context) =>
+        ToMessage(await certificates.GetAsync(context.GetCurrentUser(), request.PartnerId, context.CancellationToken));
+
+    [Authorize(Roles = Roles.PartnerAdmin)]
+    public override async Task<ListPartnersResponse> ListPartners(ListPartnersRequest request, ServerCallContext context)
+    {
+        var unknown = new List<FieldViolation>();
+        if (!System.Enum.IsDefined(request.PartnerType))
+        {
+            unknown.Add(new("partner_type", "partner_type is not a known partner type."));
+        }
+        if (!System.Enum.IsDefined(request.Status))
+        {
+            unknown.Add(new("status", "status is not a known partner status."));
+        }
+        if (unknown.Count > 0)
+        {
+            PmsErrors.InvalidFields(unknown);
+        }
+        var page = await queries.ListAsync(new PartnerListQuery(
+            request.PageSize,
+            request.PageToken,
+            request.OrderBy,
+            ToEntity(request.PartnerType),
+            ToEntity(request.Status),
+            request.OrganizationContains), context.CancellationToken);
+        return new ListPartnersResponse
+        {
+            Partners = { page.Partners.Select(ToMessage) },
+            NextPageToken = page.NextPageToken,
+            TotalSize = page.TotalSize,
+        };
+    }
+
+    [Authorize(Roles = Roles.PartnerAdmin)]
+    public override async Task<Partner> GetPartner(GetPartnerRequest request, ServerCallContext context) =>
+        ToMessage(await administration.GetAsync(request.PartnerId, context.CancellationToken));
+
+    [Authorize(Roles = Roles.PartnerAdmin)]
+    public override async Task<Partner> DeactivatePartner(DeactivatePartnerRequest request, ServerCallContext context) =>
+        ToMessage(await administration.DeactivateAsync(context.GetCurrentUser(), request.PartnerId, request.Comment, context.CancellationToken));
+
+    [Authorize(Roles = Roles.PartnerAdmin)]
+    public override async Task<Partner> ActivatePartner(ActivatePartnerRequest request, ServerCallContext context) =>
+        ToMessage(await administration.ActivateAsync(context.GetCurrentUser(), request.PartnerId, request.Comment, context.CancellationToken));
+
+    [Authorize(Roles = Roles.PartnerAdmin)]
+    public override async Task<Partner> UpdateOrganizationName(UpdateOrganizationNameRequest request, ServerCallContext context) =>
+        ToMessage(await administration.UpdateOrganizationNameAsync(context.GetCurrentUser(), request.PartnerId,
+            request.OrganizationName, request.Comment, context.CancellationToken));
+
+    private static Partner ToMessage(PartnerDetails p) => new()
+    {
+        PartnerId = p.Id.ToString(),
+        PartnerType = p.Type switch
+        {
+            Entities.PartnerType.FtmProvider => PartnerType.FtmProvider,
+            Entities.PartnerType.DeviceProvider => PartnerType.DeviceProvider,
+            Entities.PartnerType.AuthPartner => PartnerType.AuthPartner,
+            _ => PartnerType.Unspecified,
+        },
+        PartnerDomain = p.Domain switch
+        {
+            Entities.PartnerDomain.Ftm => PartnerDomain.Ftm,
+            Entities.PartnerDomain.Device => PartnerDomain.Device,
+            Entities.PartnerDomain.Auth => PartnerDomain.Auth,
+            _ => PartnerDomain.Unspecified,
+        },
+        FirstName = p.FirstName,
+        LastName = p.LastName,
+        OrganizationName = p.OrganizationName,
+        Address = p.Address,
+        PhoneNumber = p.PhoneNumber,
+        Email = p.Email,
+        Username = p.Username,
+        Status = p.Status switch
+        {
+            Entities.PartnerStatus.InProgress => PartnerStatus.InProgress,
+            Entities.PartnerStatus.Active => PartnerStatus.Active,
+            Entities.PartnerStatus.Deactivated => PartnerStatus.Deactivated,
+            _ => PartnerStatus.Unspecified,
+        },
+        ConsentGiven = p.ConsentGiven,
+        ConsentGivenAt = ToTimestamp(p.ConsentGivenAt),
+        CertificateUploaded = p.CertificateUploaded,
+        CreatedAt = Timestamp.FromDateTimeOffset(p.CreatedAt),
+        UpdatedAt = Timestamp.FromDateTimeOffset(p.UpdatedAt),
+    };
+
+    private static Mosip.Pms.V1.PartnerCertificate ToMessage(PartnerCertificateView c) => new()
+    {
+        CertificateId = c.Id.ToString(),
+        PartnerId = c.PartnerId.ToString(),
+        Subject = c.Subject,
+        Issuer = c.Issuer,
+        CaSignedCertificatePem = c.CaSignedCertificatePem,
+        MosipSignedCertificatePem = c.MosipSignedCertificatePem,
+        UploadedAt = Timestamp.FromDateTimeOffset(c.UploadedAt),
+        CaSignedNotAfter = Timestamp.FromDateTimeOffset(c.CaSignedNotAfter),
+        MosipSignedNotBefore = Timestamp.FromDateTimeOffset(c.MosipSignedNotBefore),
+        MosipSignedNotAfter = Timestamp.FromDateTimeOffset(c.MosipSignedNotAfter),
+        CaSignedExpired = c.CaSignedExpired,
+        MosipSignedExpired = c.MosipSignedExpired,
+    };
+
+    private static Entities.PartnerType? ToEntity(PartnerType type) => type switch
+    {
+        PartnerType.FtmProvider => Entities.PartnerType.FtmProvider,
+        PartnerType.DeviceProvider => Entities.PartnerType.DeviceProvider,
+        PartnerType.AuthPartner => Entities.PartnerType.AuthPartner,
+        _ => null,
+    };
+
+    private static Entities.PartnerStatus? ToEntity(PartnerStatus status) => status switch
+    {
+        PartnerStatus.InProgress => Entities.PartnerStatus.InProgress,
+        PartnerStatus.Active => Entities.PartnerStatus.Active,
+        PartnerStatus.Deactivated => Entities.PartnerStatus.Deactivated,
+        _ => null,
+    };
+
+    private static Timestamp? ToTimestamp(DateTimeOffset? value) => value is { } v ? Timestamp.FromDateTimeOffset(v) : null;
 }

@@ -46,8 +46,10 @@ public static class ApplicationServiceExtensions
         services.AddScoped<SessionService>();
         services.AddScoped<IAuditLog, AuditLog>();
         services.AddScoped<AuditQueries>();
+        services.AddPartners();
 
         services.AddTrustStore();
+        services.AddFtmChips();
 
         return builder;
     }

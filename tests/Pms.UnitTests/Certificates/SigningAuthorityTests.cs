@@ -46,6 +46,7 @@ public class SigningAuthorityTests(SigningAuthorityFixture fixture) : IClassFixt
 
         Assert.Equal(fixture.Authority.Certificate.Subject, issued.Issuer);
         Assert.Equal(original.Subject, issued.Subject);
+        Assert.Equal(original.Certificate.SubjectDN.GetEncoded(), issued.Certificate.SubjectDN.GetEncoded());
         Assert.Equal(original.Certificate.SubjectPublicKeyInfo.GetEncoded(), issued.Certificate.SubjectPublicKeyInfo.GetEncoded());
         Assert.True(issued.IsSignedBy(fixture.Authority.Certificate));
         Assert.False(issued.IsSignedBy(original));

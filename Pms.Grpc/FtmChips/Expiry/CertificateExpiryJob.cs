@@ -1,0 +1,158 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Pms.Grpc.Data;
+using Pms.Grpc.Data.Entities;
+
+namespace Pms.Grpc.FtmChips.Expiry;
+
+public sealed class CertificateExpiryOptions
+{
+    public const string SectionName = "Pms:CertificateExpiry";
+
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How often the job looks for expiring certificates (MOSIP's batch job: daily).</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromDays(1);
+}
+
+/// <summary>
+/// Finds MOSIP-signed partner and FTM chip certificates that expire within 30, 15, 10, 5 or 1 days and mails the
+/// provider once per threshold, as MOSIP's certificate expiry batch job does. "Once" holds across runs and replicas:
+/// each reminder is claimed in <c>certificate_expiry_notices</c> (unique per certificate and threshold) before it is
+/// sent, and released if sending fails, so the next run tries again.
+/// </summary>
+public sealed class CertificateExpiryScanner(
+    PmsDbContext db,
+    IPartnerContacts contacts,
+    IExpiryNotifier notifier,
+    TimeProvider time,
+    ILogger<CertificateExpiryScanner> logger)
+{
+    /// <summary>Thresholds in days, nearest first.</summary>
+    public static readonly IReadOnlyList<int> ThresholdDays = [1, 5, 10, 15, 30];
+
+    public const string PartnerCertificateResource = "partner_certificate";
+
+    private sealed record Expiring(ExpiringCertificateKind Kind, string ResourceId, Guid PartnerId, DateTimeOffset NotAfter, string Description);
+
+    /// <summary>One pass; returns how many reminders were sent.</summary>
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var horizon = now.AddDays(ThresholdDays[^1]);
+
+        var partnerCertificates = await db.PartnerCertificates.AsNoTracking()
+            .Where(c => c.IsCurrent && c.MosipSignedNotAfter > now && c.MosipSignedNotAfter <= horizon
+                && c.Partner!.Status != PartnerStatus.Deactivated)
+            .Select(c => new { c.Id, c.PartnerId, c.MosipSignedNotAfter })
+            .ToListAsync(cancellationToken);
+        // Chips still in play; a rejected or deactivated chip's certificate is of no use to renew.
+        var chips = await db.FtmChips.AsNoTracking()
+            .Where(c => (c.Status == FtmChipStatus.PendingApproval || c.Status == FtmChipStatus.Approved)
+                && c.MosipSignedNotAfter > now && c.MosipSignedNotAfter <= horizon
+                && c.Partner!.Status != PartnerStatus.Deactivated)
+            .Select(c => new { c.Id, c.PartnerId, c.Make, c.Model, c.MosipSignedNotAfter })
+            .ToListAsync(cancellationToken);
+
+        var expiring = partnerCertificates
+            .Select(c => new Expiring(ExpiringCertificateKind.PartnerCertificate, c.Id.ToString(), c.PartnerId, c.MosipSignedNotAfter,
+                "your partner certificate"))
+            .Concat(chips.Select(c => new Expiring(ExpiringCertificateKind.FtmChipCertificate, c.Id.ToString(), c.PartnerId,
+                c.MosipSignedNotAfter!.Value, $"your FTM chip {c.Make} {c.Model}")));
+
+        var sent = 0;
+        foreach (var certificate in expiring)
+        {
+            var threshold = ThresholdDays.First(days => certificate.NotAfter - now <= TimeSpan.FromDays(days));
+            if (await TrySendAsync(certificate, threshold, now, cancellationToken))
+            {
+                sent++;
+            }
+        }
+        if (sent > 0)
+        {
+            logger.LogInformation("Sent {Count} certificate expiry reminders", sent);
+        }
+        return sent;
+    }
+
+    private async Task<bool> TrySendAsync(Expiring certificate, int threshold, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var resourceType = certificate.Kind == ExpiringCertificateKind.PartnerCertificate ? PartnerCertificateResource : FtmChipNames.ResourceType;
+        var claimId = Guid.CreateVersion7();
+        var claimed = await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO certificate_expiry_notices (id, resource_type, resource_id, certificate_not_after, threshold_days, sent_at)
+            VALUES ({claimId}, {resourceType}, {certificate.ResourceId}, {certificate.NotAfter}, {threshold}, {now})
+            ON CONFLICT DO NOTHING
+            """, cancellationToken);
+        if (claimed == 0)
+        {
+            return false; // already sent, by an earlier run or another replica
+        }
+
+        try
+        {
+            var contact = await contacts.FindAsync(certificate.PartnerId, cancellationToken);
+            if (contact is null)
+            {
+                await ReleaseAsync(claimId);
+                return false;
+            }
+            await notifier.SendAsync(new CertificateExpiryReminder(contact, certificate.Kind, certificate.Description, certificate.NotAfter, threshold),
+                cancellationToken);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Could not send the {Threshold}-day expiry reminder for {ResourceType} {ResourceId}; will retry on the next run",
+                threshold, resourceType, certificate.ResourceId);
+            await ReleaseAsync(claimId);
+            return false;
+        }
+    }
+
+    private Task ReleaseAsync(Guid claimId) =>
+        db.CertificateExpiryNotices.Where(n => n.Id == claimId).ExecuteDeleteAsync(CancellationToken.None);
+}
+
+/// <summary>Runs <see cref="CertificateExpiryScanner"/> at start and then every <see cref="CertificateExpiryOptions.Interval"/>, on the injected clock.</summary>
+public sealed class CertificateExpiryJob(
+    IServiceScopeFactory scopes,
+    TimeProvider time,
+    IOptions<CertificateExpiryOptions> options,
+    ILogger<CertificateExpiryJob> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+        using var timer = new PeriodicTimer(options.Value.Interval, time);
+        do
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<CertificateExpiryScanner>().RunAsync(stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogError(ex, "The certificate expiry job failed; it runs again in {Interval}", options.Value.Interval);
+            }
+        }
+        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,268 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Pms.Grpc.Auditing;
+using Pms.Grpc.Certificates;
+using Pms.Grpc.Data;
+using Pms.Grpc.Data.Entities;
+using Pms.Grpc.Errors;
+using Pms.Grpc.Identity;
+
+namespace Pms.Grpc.FtmChips;
+
+/// <summary>ListFtmChips' filters and paging, as received (validated here).</summary>
+public sealed record FtmChipListQuery(
+    int PageSize,
+    string PageToken,
+    string OrderBy,
+    FtmChipStatus? Status,
+    string MakeContains,
+    string ModelContains,
+    string OrganizationContains,
+    string PartnerId,
+    int CertificateExpiringWithinDays);
+
+public sealed record FtmChipPage(IReadOnlyList<FtmChip> Chips, string NextPageToken, int TotalSize);
+
+/// <summary>A chip's certificate pair, with expiry judged at the time of the answer.</summary>
+public sealed record FtmChipCertificateView(
+    Guid ChipId,
+    string Subject,
+    string Issuer,
+    string CaSignedCertificatePem,
+    string MosipSignedCertificatePem,
+    DateTimeOffset UploadedAt,
+    DateTimeOffset CaSignedNotAfter,
+    DateTimeOffset MosipSignedNotBefore,
+    DateTimeOffset MosipSignedNotAfter,
+    bool CaSignedExpired,
+    bool MosipSignedExpired);
+
+/// <summary>
+/// Reading chips: one, a page, a certificate pair. Providers see their own chips only (another provider's chip is
+/// NOT_FOUND, exactly as a missing one); admins and internal services see all.
+/// </summary>
+public sealed class FtmChipQueries(PmsDbContext db, IFtmProviderGate gate, TimeProvider time)
+{
+    public static readonly IReadOnlyList<string> OrderFields = ["created_at", "updated_at", "make", "model", "status", "organization_name"];
+
+    // Where the previous page ended: the sort key (one of these, by order field) and the id that breaks ties.
+    private sealed record Cursor(DateTimeOffset? At, string? Text, int? Status, Guid Id);
+
+    public async Task<FtmChip> GetAsync(CurrentUser caller, string chipId, CancellationToken cancellationToken)
+    {
+        var id = ParseChipIdOrThrow(chipId);
+        var scope = await VisibleChipsAsync(caller, cancellationToken);
+        return await scope.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken) ?? NotFound();
+    }
+
+    /// <summary>
+    /// The chip's CA-signed and MOSIP-signed certificates. Refused for a REJECTED chip (PMS_FTM_ERROR_008), a
+    /// DEACTIVATED one (PMS_FTM_ERROR_009) and one without a certificate (PMS_FTM_ERROR_011).
+    /// </summary>
+    public async Task<FtmChipCertificateView> GetCertificateAsync(CurrentUser caller, string chipId, CancellationToken cancellationToken)
+    {
+        var chip = await GetAsync(caller, chipId, cancellationToken);
+        switch (chip.Status)
+        {
+            case FtmChipStatus.Rejected:
+                PmsErrors.FailedPrecondition("FTM_CHIP_REJECTED", "The chip was rejected; its certificate is not available.", "PMS_FTM_ERROR_008");
+                break;
+            case FtmChipStatus.Deactivated:
+                PmsErrors.FailedPrecondition("FTM_CHIP_DEACTIVATED", "The chip is deactivated; its certificate is not available.", "PMS_FTM_ERROR_009");
+                break;
+        }
+        if (chip.CaSignedCertificatePem is not { } caSigned || chip.MosipSignedCertificatePem is not { } mosipSigned
+            || chip.CertificateUploadedAt is not { } uploadedAt || chip.CaSignedNotAfter is not { } caNotAfter
+            || chip.MosipSignedNotBefore is not { } mosipNotBefore || chip.MosipSignedNotAfter is not { } mosipNotAfter)
+        {
+            PmsErrors.FailedPrecondition("FTM_CHIP_CERTIFICATE_NOT_UPLOADED", "No certificate has been uploaded for this chip yet.", "PMS_FTM_ERROR_011");
+            return null!;
+        }
+
+        var parsed = CertificateParser.ParseSingle(Encoding.ASCII.GetBytes(caSigned));
+        var now = time.GetUtcNow();
+        return new FtmChipCertificateView(chip.Id, parsed.Subject, parsed.Issuer, caSigned, mosipSigned, uploadedAt, caNotAfter,
+            mosipNotBefore, mosipNotAfter, CaSignedExpired: caNotAfter <= now, MosipSignedExpired: mosipNotAfter <= now);
+    }
+
+    /// <summary>
+    /// One page, by keyset: the page after a token is found by seeking the sort index to where the last page ended,
+    /// so a page far down the list costs what the first costs. <c>total_size</c> counts every match.
+    /// </summary>
+    public async Task<FtmChipPage> ListAsync(CurrentUser caller, FtmChipListQuery query, CancellationToken cancellationToken)
+    {
+        var violations = new List<FieldViolation>();
+        if (query.PageSize < 0)
+        {
+            violations.Add(new("page_size", "page_size must not be negative."));
+        }
+        if (query.CertificateExpiringWithinDays < 0)
+        {
+            violations.Add(new("certificate_expiring_within_days", "certificate_expiring_within_days must not be negative."));
+        }
+        Guid? partnerFilter = null;
+        if (!string.IsNullOrWhiteSpace(query.PartnerId))
+        {
+            if (Guid.TryParse(query.PartnerId.Trim(), out var partnerId))
+            {
+                partnerFilter = partnerId;
+            }
+            else
+            {
+                violations.Add(new("partner_id", "partner_id must be a partner's id (a UUID)."));
+            }
+        }
+        FtmChipErrors.ThrowIfAny(violations);
+        var pageSize = Paging.Paging.PageSize(query.PageSize);
+        var (field, descending) = OrderBy(query.OrderBy);
+
+        var chips = (await VisibleChipsAsync(caller, cancellationToken)).AsNoTracking();
+        var scopeKey = caller.IsAdmin || caller.IsService ? "*" : caller.PartnerId?.ToString();
+        var fingerprint = string.Join('|', scopeKey, query.Status, query.MakeContains, query.ModelContains, query.OrganizationContains,
+            partnerFilter, query.CertificateExpiringWithinDays, field, descending);
+        var cursor = DecodeToken(query.PageToken, fingerprint);
+
+        if (partnerFilter is { } onlyPartner)
+        {
+            chips = chips.Where(c => c.PartnerId == onlyPartner);
+        }
+        if (query.Status is { } status)
+        {
+            chips = chips.Where(c => c.Status == status);
+        }
+        if (query.MakeContains.Length > 0)
+        {
+            var pattern = Like(query.MakeContains);
+            chips = chips.Where(c => EF.Functions.ILike(c.Make, pattern, "\\"));
+        }
+        if (query.ModelContains.Length > 0)
+        {
+            var pattern = Like(query.ModelContains);
+            chips = chips.Where(c => EF.Functions.ILike(c.Model, pattern, "\\"));
+        }
+        if (query.OrganizationContains.Length > 0)
+        {
+            var pattern = Like(query.OrganizationContains);
+            chips = chips.Where(c => EF.Functions.ILike(c.OrganizationName, pattern, "\\"));
+        }
+        if (query.CertificateExpiringWithinDays > 0)
+        {
+            var now = time.GetUtcNow();
+            var horizon = now.AddDays(query.CertificateExpiringWithinDays);
+            chips = chips.Where(c => c.CaSignedNotAfter != null && c.CaSignedNotAfter > now && c.CaSignedNotAfter <= horizon);
+        }
+
+        var total = await chips.CountAsync(cancellationToken);
+        if (cursor is not null)
+        {
+            chips = After(chips, field, descending, cursor);
+        }
+        var rows = await Order(chips, field, descending).Take(pageSize + 1).ToListAsync(cancellationToken);
+        var next = rows.Count > pageSize ? EncodeToken(CursorOf(rows[pageSize - 1], field), fingerprint) : "";
+        return new FtmChipPage(rows.Take(pageSize).ToList(), next, total);
+    }
+
+    /// <summary>The chips the caller may see: a provider its own (after the consent and deactivation checks), others all.</summary>
+    private async Task<IQueryable<FtmChip>> VisibleChipsAsync(CurrentUser caller, CancellationToken cancellationToken)
+    {
+        if (caller.IsAdmin || (caller.IsService && caller.PartnerId is null))
+        {
+            return db.FtmChips;
+        }
+        var partner = await gate.RequireProviderAsync(caller, cancellationToken);
+        return db.FtmChips.Where(c => c.PartnerId == partner.Id);
+    }
+
+    public static Guid ParseChipId(List<FieldViolation> violations, string chipId)
+    {
+        if (string.IsNullOrWhiteSpace(chipId))
+        {
+            violations.Add(new("ftm_chip_id", "ftm_chip_id is required."));
+            return Guid.Empty;
+        }
+        if (!Guid.TryParse(chipId.Trim(), out var id))
+        {
+            violations.Add(new("ftm_chip_id", "ftm_chip_id must be a chip id (a UUID)."));
+        }
+        return id;
+    }
+
+    private static Guid ParseChipIdOrThrow(string chipId)
+    {
+        var violations = new List<FieldViolation>();
+        var id = ParseChipId(violations, chipId);
+        FtmChipErrors.ThrowIfAny(violations);
+        return id;
+    }
+
+    private static FtmChip NotFound()
+    {
+        FtmChipErrors.NotFound();
+        return null!;
+    }
+
+    // Paging refuses a bad order_by or page_token with VALIDATION_FAILED, as the contract says.
+    private static (string Field, bool Descending) OrderBy(string orderBy) =>
+        Paging.Paging.OrderBy(orderBy, [.. OrderFields], "created_at", defaultDescending: true);
+
+    private static Cursor? DecodeToken(string pageToken, string fingerprint) => Paging.Paging.DecodeToken<Cursor>(pageToken, fingerprint);
+
+    private static string EncodeToken(Cursor cursor, string fingerprint) => Paging.Paging.EncodeToken(cursor, fingerprint);
+
+    private static string Like(string text) => $"%{AuditQueries.EscapeLike(text)}%";
+
+    private static Cursor CursorOf(FtmChip chip, string field) => field switch
+    {
+        "created_at" => new Cursor(chip.CreatedAt, null, null, chip.Id),
+        "updated_at" => new Cursor(chip.UpdatedAt, null, null, chip.Id),
+        "make" => new Cursor(null, chip.Make, null, chip.Id),
+        "model" => new Cursor(null, chip.Model, null, chip.Id),
+        "organization_name" => new Cursor(null, chip.OrganizationName, null, chip.Id),
+        _ => new Cursor(chip.CreatedAt, null, (int)chip.Status, chip.Id),
+    };
+
+    // Row-value comparisons, (key, id) > (@key, @id), which PostgreSQL answers by seeking the (key, id) index.
+    private static IQueryable<FtmChip> After(IQueryable<FtmChip> chips, string field, bool descending, Cursor cursor)
+    {
+        var at = cursor.At.GetValueOrDefault();
+        var text = cursor.Text ?? "";
+        var status = (FtmChipStatus)cursor.Status.GetValueOrDefault();
+        var id = cursor.Id;
+        return (field, descending) switch
+        {
+            ("created_at", false) => chips.Where(c => EF.Functions.GreaterThan(ValueTuple.Create(c.CreatedAt, c.Id), ValueTuple.Create(at, id))),
+            ("created_at", true) => chips.Where(c => EF.Functions.LessThan(ValueTuple.Create(c.CreatedAt, c.Id), ValueTuple.Create(at, id))),
+            ("updated_at", false) => chips.Where(c => EF.Functions.GreaterThan(ValueTuple.Create(c.UpdatedAt, c.Id), ValueTuple.Create(at, id))),
+            ("updated_at", true) => chips.Where(c => EF.Functions.LessThan(ValueTuple.Create(c.UpdatedAt, c.Id), ValueTuple.Create(at, id))),
+            ("make", false) => chips.Where(c => EF.Functions.GreaterThan(ValueTuple.Create(c.Make, c.Id), ValueTuple.Create(text, id))),
+            ("make", true) => chips.Where(c => EF.Functions.LessThan(ValueTuple.Create(c.Make, c.Id), ValueTuple.Create(text, id))),
+            ("model", false) => chips.Where(c => EF.Functions.GreaterThan(ValueTuple.Create(c.Model, c.Id), ValueTuple.Create(text, id))),
+            ("model", true) => chips.Where(c => EF.Functions.LessThan(ValueTuple.Create(c.Model, c.Id), ValueTuple.Create(text, id))),
+            ("organization_name", false) => chips.Where(c =>
+                EF.Functions.GreaterThan(ValueTuple.Create(c.OrganizationName, c.Id), ValueTuple.Create(text, id))),
+            ("organization_name", true) => chips.Where(c =>
+                EF.Functions.LessThan(ValueTuple.Create(c.OrganizationName, c.Id), ValueTuple.Create(text, id))),
+            (_, false) => chips.Where(c =>
+                EF.Functions.GreaterThan(ValueTuple.Create(c.Status, c.CreatedAt, c.Id), ValueTuple.Create(status, at, id))),
+            (_, true) => chips.Where(c =>
+                EF.Functions.LessThan(ValueTuple.Create(c.Status, c.CreatedAt, c.Id), ValueTuple.Create(status, at, id))),
+        };
+    }
+
+    // Status sorts by (status, created_at, id): the (status, created_at, id) index serves it.
+    private static IQueryable<FtmChip> Order(IQueryable<FtmChip> chips, string field, bool descending) => (field, descending) switch
+    {
+        ("created_at", false) => chips.OrderBy(c => c.CreatedAt).ThenBy(c => c.Id),
+        ("created_at", true) => chips.OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id),
+        ("updated_at", false) => chips.OrderBy(c => c.UpdatedAt).ThenBy(c => c.Id),
+        ("updated_at", true) => chips.OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id),
+        ("make", false) => chips.OrderBy(c => c.Make).ThenBy(c => c.Id),
+        ("make", true) => chips.OrderByDescending(c => c.Make).ThenByDescending(c => c.Id),
+        ("model", false) => chips.OrderBy(c => c.Model).ThenBy(c => c.Id),
+        ("model", true) => chips.OrderByDescending(c => c.Model).ThenByDescending(c => c.Id),
+        ("organization_name", false) => chips.OrderBy(c => c.OrganizationName).ThenBy(c => c.Id),
+        ("organization_name", true) => chips.OrderByDescending(c => c.OrganizationName).ThenByDescending(c => c.Id),
+        (_, false) => chips.OrderBy(c => c.Status).ThenBy(c => c.CreatedAt).ThenBy(c => c.Id),
+        (_, true) => chips.OrderByDescending(c => c.Status).ThenByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id),
+    };
+}

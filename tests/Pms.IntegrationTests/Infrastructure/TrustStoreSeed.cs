@@ -1,0 +1,43 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
+using Pms.Grpc.Data;
+using Pms.Grpc.Data.Entities;
+using Pms.Grpc.TrustStore;
+using Pms.Testing;
+
+namespace Pms.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// Puts CA certificates into a domain's trust store as the admin's upload would leave them (a row of
+/// <c>ca_certificates</c>), for tests of what builds on the trust store.
+/// </summary>
+public static class TrustStoreSeed
+{
+    public static async Task<Guid> AddCaCertificateAsync(this PmsFactory pms, PartnerDomain domain, TestCertificate ca, Guid? issuerId = null)
+    {
+        using var scope = pms.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<PmsDbContext>();
+        var certificate = ca.Certificate;
+        var row = new CaCertificate
+        {
+            Id = Guid.CreateVersion7(),
+            PartnerDomain = domain,
+            Type = ca.Issuer is null ? CaCertificateType.Root : CaCertificateType.Intermediate,
+            Subject = certificate.SubjectDN.ToString(),
+            Issuer = certificate.IssuerDN.ToString(),
+            SerialNumber = certificate.SerialNumber.ToString(16),
+            NotBefore = certificate.NotBefore.ToUniversalTime(),
+            NotAfter = certificate.NotAfter.ToUniversalTime(),
+            ThumbprintSha256 = Convert.ToHexStringLower(SHA256.HashData(ca.Der)),
+            IssuerCertificateId = issuerId,
+            Der = ca.Der,
+            UploadedAt = pms.Time.GetUtcNow(),
+            UploadedBy = PmsFactory.AdminUsername,
+        };
+        db.CaCertificates.Add(row);
+        await db.SaveChangesAsync();
+        // As the upload does: the domain's cached snapshot is stale now.
+        pms.Services.GetRequiredService<ITrustAnchors>().Invalidate(domain);
+        return row.Id;
+    }
+}
