@@ -11,6 +11,7 @@ builder.RootComponents.Add<HeadOutlet>("head::after");
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddPmsSession();
 builder.Services.AddPmsGrpc(new Uri(builder.HostEnvironment.BaseAddress));
+builder.Services.AddSingleton<Pms.Web.Client.Shared.Downloads>();
 
 var host = builder.Build();
 

@@ -85,7 +85,19 @@ public sealed class RpcProblem
             : details?.Message is { Length: > 0 } statusText ? statusText
             : exception.Status.Detail;
 
-        return new RpcProblem(code, Describe(code, serverMessage, fieldErrors.Count > 0), errorInfo?.Reason, mosipErrorCode, fieldErrors);
+        // With field violations the server's message lists them all again; they are shown beside their fields.
+        var message = code == StatusCode.InvalidArgument && fieldErrors.Count > 0
+            ? fieldErrors.Count == 1 ? "One field needs attention: see the message beside it." : $"{fieldErrors.Count} fields need attention: see the messages beside them."
+            : Describe(code, serverMessage, fieldErrors.Count > 0);
+        return new RpcProblem(code, message, errorInfo?.Reason, mosipErrorCode, fieldErrors);
+    }
+
+    /// <summary>The same problem with the message also shown beside <paramref name="field"/> (for refusals the server
+    /// names by reason only, such as <c>USERNAME_ALREADY_EXISTS</c>).</summary>
+    public RpcProblem WithFieldError(string field)
+    {
+        var fields = new Dictionary<string, string>(FieldErrors, StringComparer.OrdinalIgnoreCase) { [field] = Message };
+        return new RpcProblem(Code, Message, Reason, MosipErrorCode, fields);
     }
 
     /// <summary>A problem found before calling, shown the same way as the server's.</summary>

@@ -62,6 +62,10 @@ public sealed class AuthSession(IJSRuntime js, TimeProvider time, ILogger<AuthSe
         Changed?.Invoke();
     }
 
+    /// <summary>Records that the partner accepted the current terms, so the portal stops asking before every page.</summary>
+    public Task MarkConsentGivenAsync() =>
+        Current is { ConsentRequired: true } current ? SetAsync(current with { ConsentRequired = false }) : Task.CompletedTask;
+
     /// <summary>Forgets the session locally (revoking it on the server is the caller's business).</summary>
     public async Task ClearAsync()
     {

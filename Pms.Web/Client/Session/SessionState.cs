@@ -16,11 +16,22 @@ public sealed record SessionState(
 {
     public const string PartnerAdminRole = "PARTNER_ADMIN";
     public const string FtmProviderRole = "FTM_PROVIDER";
+    public const string DeviceProviderRole = "DEVICE_PROVIDER";
+    public const string AuthPartnerRole = "AUTH_PARTNER";
+
+    /// <summary>The roles of registered partners (one per partner type).</summary>
+    public static readonly string[] PartnerRoles = [FtmProviderRole, DeviceProviderRole, AuthPartnerRole];
 
     public bool IsInRole(string role) => Roles.Contains(role, StringComparer.Ordinal);
 
     [JsonIgnore]
     public bool IsPartnerAdmin => IsInRole(PartnerAdminRole);
+
+    [JsonIgnore]
+    public bool IsPartner => PartnerRoles.Any(IsInRole);
+
+    [JsonIgnore]
+    public bool IsFtmProvider => IsInRole(FtmProviderRole);
 }
 
 // Source-generated so the trimmed WebAssembly build needs no reflection to (de)serialize the session.
