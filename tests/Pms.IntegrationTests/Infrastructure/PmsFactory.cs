@@ -20,28 +20,8 @@ public class PmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public const string AdminPassword = "Admin-Password-For-Tests-1";
     public const string JwtSigningKey = "integration-tests-jwt-signing-key-0123456789abcdef";
 
-    private readonly string? _sharedDatabase;
-    private readonly IReadOnlyDictionary<string, string?> _settings;
     private string? _connectionString;
     private GrpcChannel? _channel;
-
-    public PmsFactory()
-        : this(null, null)
-    {
-    }
-
-    private PmsFactory(string? sharedDatabase, IReadOnlyDictionary<string, string?>? settings)
-    {
-        _sharedDatabase = sharedDatabase;
-        _settings = settings ?? new Dictionary<string, string?>();
-    }
-
-    /// <summary>
-    /// Another replica of Pms.Grpc on the same database as <paramref name="primary"/> (initialised), with its own
-    /// caches and clock, and optionally extra configuration. Initialise it, and dispose of it, yourself.
-    /// </summary>
-    public static PmsFactory Replica(PmsFactory primary, IReadOnlyDictionary<string, string?>? settings = null) =>
-        new(primary.ConnectionString, settings);
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
 
@@ -59,7 +39,7 @@ public class PmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public async Task InitializeAsync()
     {
         var server = await PostgresServer.GetSharedAsync();
-        _connectionString = _sharedDatabase ?? ExistingDatabase ?? await server.CreateDatabaseAsync(GetType().Name);
+        _connectionString = ExistingDatabase ?? await server.CreateDatabaseAsync(GetType().Name);
         await BeforeStartAsync();
         try
         {
@@ -91,11 +71,6 @@ public class PmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Pms:BootstrapAdmin:Password", AdminPassword);
         builder.UseSetting("Pms:Jwt:SigningKey", JwtSigningKey);
         builder.UseSetting("Pms:KeyEncryption:MasterKey", "integration-tests-master-key-0123456789abcdef");
-        foreach (var (key, value) in _settings)
-        {
-            builder.UseSetting(key, value);
-        }
-
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
     }
 

@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
+using Pms.Grpc.Certificates;
 using Pms.Grpc.Data;
 using Pms.Grpc.Data.Entities;
 using Pms.Grpc.TrustStore;
@@ -17,20 +17,21 @@ public static class TrustStoreSeed
     {
         using var scope = pms.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<PmsDbContext>();
-        var certificate = ca.Certificate;
+        var certificate = CertificateParser.ParseSingle(ca.Der);
         var row = new CaCertificate
         {
             Id = Guid.CreateVersion7(),
             PartnerDomain = domain,
             Type = ca.Issuer is null ? CaCertificateType.Root : CaCertificateType.Intermediate,
-            Subject = certificate.SubjectDN.ToString(),
-            Issuer = certificate.IssuerDN.ToString(),
-            SerialNumber = certificate.SerialNumber.ToString(16),
-            NotBefore = certificate.NotBefore.ToUniversalTime(),
-            NotAfter = certificate.NotAfter.ToUniversalTime(),
-            ThumbprintSha256 = Convert.ToHexStringLower(SHA256.HashData(ca.Der)),
+            Subject = certificate.Subject,
+            Issuer = certificate.Issuer,
+            SerialNumber = certificate.SerialNumberHex,
+            NotBefore = certificate.NotBefore,
+            NotAfter = certificate.NotAfter,
+            ThumbprintSha256 = certificate.ThumbprintSha256,
             IssuerCertificateId = issuerId,
             Der = ca.Der,
+            PublicKeyAlgorithm = certificate.Key.Description,
             UploadedAt = pms.Time.GetUtcNow(),
             UploadedBy = PmsFactory.AdminUsername,
         };

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Grpc.Core;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Mosip.Pms.V1;
 using Npgsql;
@@ -23,8 +24,8 @@ public sealed class ThreeReplicas : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await A.InitializeAsync();
-        B = PmsFactory.Replica(A, new Dictionary<string, string?> { ["Pms:TrustStore:ConsistencyCheckInterval"] = "01:00:00" });
-        C = PmsFactory.Replica(A, new Dictionary<string, string?>
+        B = new Replica(A, new Dictionary<string, string?> { ["Pms:TrustStore:ConsistencyCheckInterval"] = "01:00:00" });
+        C = new Replica(A, new Dictionary<string, string?>
         {
             ["Pms:TrustStore:ListenForChanges"] = "false",
             ["Pms:TrustStore:ConsistencyCheckInterval"] = "00:00:00.300",
@@ -42,6 +43,21 @@ public sealed class ThreeReplicas : IAsyncLifetime
         await C.DisposeAsync();
         await B.DisposeAsync();
         await A.DisposeAsync();
+    }
+
+    /// <summary>Another Pms.Grpc on the primary's database, with its own caches and clock, and extra settings.</summary>
+    private sealed class Replica(PmsFactory primary, IReadOnlyDictionary<string, string?> settings) : PmsFactory
+    {
+        protected override string? ExistingDatabase => primary.ConnectionString;
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
+        }
     }
 }
 
