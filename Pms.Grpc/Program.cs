@@ -8,10 +8,17 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+if (BreakGlass.IsCommand(args))
+{
+    return await BreakGlass.RunAsync(app, args);
+}
+
 await app.InitializePmsAsync();
 
+app.UseForwardedHeaders();
 app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
 app.UseAuthentication();
+app.UseRateLimiter();
 app.UseAuthorization();
 
 app.MapGrpcService<PartnerGrpcService>();
@@ -23,5 +30,6 @@ app.MapGrpcReflectionService().AllowAnonymous();
 app.MapDefaultEndpoints();
 
 app.Run();
+return 0;
 
 public partial class Program;
