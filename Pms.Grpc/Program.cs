@@ -10,6 +10,7 @@ var app = builder.Build();
 
 await app.InitializePmsAsync();
 
+app.UseServedByHeader();
 app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
 app.UseAuthentication();
 app.UseAuthorization();
