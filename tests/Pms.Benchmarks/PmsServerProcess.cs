@@ -19,9 +19,12 @@ public sealed class PmsServerProcess : IAsyncDisposable
 
     private readonly Process _process;
 
-    private PmsServerProcess(Process process, Uri grpcAddress, string adminPassword)
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _log;
+
+    private PmsServerProcess(Process process, Uri grpcAddress, string adminPassword, System.Collections.Concurrent.ConcurrentQueue<string> log)
     {
         _process = process;
+        _log = log;
         GrpcAddress = grpcAddress;
         AdminPassword = adminPassword;
     }
@@ -29,6 +32,9 @@ public sealed class PmsServerProcess : IAsyncDisposable
     public Uri GrpcAddress { get; }
 
     public string AdminPassword { get; }
+
+    /// <summary>The server's last output lines (warnings and errors: it logs at Warning).</summary>
+    public IReadOnlyList<string> RecentLog => [.. _log];
 
     /// <summary>CPU time the server process has used so far.</summary>
     public TimeSpan ProcessorTime
@@ -40,7 +46,7 @@ public sealed class PmsServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<PmsServerProcess> StartAsync(string repositoryRoot, bool build, TimeSpan startTimeout)
+    public static async Task<PmsServerProcess> StartAsync(string repositoryRoot, bool build, TimeSpan startTimeout, int? maxPoolSize = null)
     {
         var project = Path.Combine(repositoryRoot, "Pms.Grpc", "Pms.Grpc.csproj");
         if (build)
@@ -58,6 +64,10 @@ public sealed class PmsServerProcess : IAsyncDisposable
         Console.WriteLine("Starting PostgreSQL and Pms.Grpc ...");
         var postgres = await PostgresServer.GetSharedAsync();
         var connectionString = await postgres.CreateDatabaseAsync("benchmark");
+        if (maxPoolSize is { } size)
+        {
+            connectionString += $";Maximum Pool Size={size}";
+        }
         var grpcPort = FreePort();
         var adminPassword = "Bench-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
         var start = new ProcessStartInfo("dotnet", [assembly])
@@ -88,7 +98,7 @@ public sealed class PmsServerProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var server = new PmsServerProcess(process, new Uri($"http://127.0.0.1:{grpcPort}"), adminPassword);
+        var server = new PmsServerProcess(process, new Uri($"http://127.0.0.1:{grpcPort}"), adminPassword, log);
         try
         {
             await server.WaitUntilServingAsync(startTimeout);
@@ -136,7 +146,7 @@ public sealed class PmsServerProcess : IAsyncDisposable
         }
 
         log.Enqueue(line);
-        while (log.Count > 200 && log.TryDequeue(out _))
+        while (log.Count > 2000 && log.TryDequeue(out _))
         {
         }
     }

@@ -5,10 +5,17 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Mosip.Pms.V1;
 using Pms.Benchmarks;
+using Pms.Benchmarks.Journeys;
 using Pms.Testing;
 
 // VerifyCertificateTrust throughput and latency over real gRPC (HTTP/2 over a TCP socket) against Pms.Grpc in its
 // own process, with the trust store cached. See docs/benchmarks.md for how to run it and what it measured.
+if (args.FirstOrDefault() == "journeys")
+{
+    // Issue 11's load: providers onboarding at once while admins approve (docs/benchmarks.md).
+    return await JourneyCommand.RunAsync(args[1..], BenchmarkOptions.FindRepositoryRoot());
+}
+
 var options = BenchmarkOptions.Parse(args);
 if (options is null)
 {
@@ -156,7 +163,7 @@ namespace Pms.Benchmarks
             return options;
         }
 
-        private static string FindRepositoryRoot()
+        public static string FindRepositoryRoot()
         {
             for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
             {
