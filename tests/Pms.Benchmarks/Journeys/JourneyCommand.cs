@@ -13,6 +13,7 @@ public static class JourneyCommand
         Usage: dotnet run -c Release --project tests/Pms.Benchmarks -- journeys [options]
           --count 200               concurrent provider journeys (default 200)
           --admins 4                admins approving at the same time (default 4)
+          --ramp 0                  seconds over which the journeys start, evenly (default 0: all at the same instant)
           --address URL             a running Pms.Grpc (gRPC endpoint, e.g. the AppHost's pms-grpc grpc endpoint);
                                     default: start Pms.Grpc (Release) and PostgreSQL here
           --admin-username admin    with --address: the bootstrap admin (default admin)
@@ -27,6 +28,7 @@ public static class JourneyCommand
     public static async Task<int> RunAsync(string[] args, string repositoryRoot)
     {
         int count = 200, admins = 4;
+        var rampUp = TimeSpan.Zero;
         string? address = null, adminPassword = Environment.GetEnvironmentVariable("PMS_ADMIN_PASSWORD");
         var adminUsername = PmsServerProcess.AdminUsername;
         var build = true;
@@ -38,6 +40,7 @@ public static class JourneyCommand
             {
                 case "--count": count = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--admins": admins = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--ramp": rampUp = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)); break;
                 case "--address": address = Next(); break;
                 case "--admin-username": adminUsername = Next(); break;
                 case "--admin-password": adminPassword = Next(); break;
@@ -70,7 +73,7 @@ public static class JourneyCommand
                 HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
             });
             var cpuBefore = server?.ProcessorTime;
-            var report = await new JourneyLoad(channel, adminUsername, adminPassword, Console.Out).RunAsync(count, admins);
+            var report = await new JourneyLoad(channel, adminUsername, adminPassword, Console.Out).RunAsync(count, admins, rampUp);
             Console.WriteLine();
             Console.Write(report);
             if (server is not null && cpuBefore is { } before)

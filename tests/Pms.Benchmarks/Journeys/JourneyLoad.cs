@@ -28,7 +28,8 @@ public sealed class JourneyLoad(GrpcChannel channel, string adminUsername, strin
     private readonly ConcurrentDictionary<string, int> _servedBy = new();
     private readonly ConcurrentQueue<string> _problems = new();
 
-    public async Task<JourneyReport> RunAsync(int journeys, int admins, CancellationToken cancellationToken = default)
+    /// <param name="rampUp">Journey i starts at i × rampUp / journeys: zero starts every provider at the same instant.</param>
+    public async Task<JourneyReport> RunAsync(int journeys, int admins, TimeSpan rampUp = default, CancellationToken cancellationToken = default)
     {
         var run = Convert.ToHexString(Guid.NewGuid().ToByteArray()[..4]).ToLowerInvariant();
         var organizationPrefix = $"Load {run}";
@@ -44,13 +45,17 @@ public sealed class JourneyLoad(GrpcChannel channel, string adminUsername, strin
             PartnerDomain = PartnerDomain.Ftm,
             CertificateData = ByteString.CopyFromUtf8(TestCertificates.BundlePem(root, intermediate)),
         }, admin, Deadline(), cancellationToken);
-        log.WriteLine($"Run {run}: {journeys} provider journeys, {admins} approving admins.");
+        log.WriteLine($"Run {run}: {journeys} provider journeys starting over {rampUp.TotalSeconds:0} s, {admins} approving admins.");
 
         var stopwatch = Stopwatch.StartNew();
         using var providersDone = new CancellationTokenSource();
         var approvers = Enumerable.Range(0, admins).Select(i => Task.Run(() => ApproveAsync(partners, chips, organizationPrefix, i, providersDone.Token))).ToList();
         var providers = Enumerable.Range(0, journeys)
-            .Select(i => Task.Run(() => JourneyAsync(partners, chips, intermediate, $"{organizationPrefix} Chip Works {i:D4}", $"load-{run}-{i:D4}")))
+            .Select(i => Task.Run(async () =>
+            {
+                await Task.Delay(rampUp * i / journeys, CancellationToken.None);
+                return await JourneyAsync(partners, chips, intermediate, $"{organizationPrefix} Chip Works {i:D4}", $"load-{run}-{i:D4}");
+            }))
             .ToList();
         var chipIds = (await Task.WhenAll(providers)).Where(id => id is not null).Select(id => id!).ToList();
         await providersDone.CancelAsync();
