@@ -1,5 +1,6 @@
 using System.Globalization;
 using Grpc.Net.Client;
+using Pms.Testing;
 
 namespace Pms.Benchmarks.Journeys;
 
@@ -20,7 +21,6 @@ public static class JourneyCommand
           --admin-password PW       with --address: its password (default: $PMS_ADMIN_PASSWORD)
           --max-pool-size 20        without --address: Npgsql's Maximum Pool Size for the server (default 20; Npgsql's own
                                     default, 100, lets a burst open 100 connections at once, see docs/operations.md)
-          --no-build                without --address: use Pms.Grpc/bin/Release as it is
         Exit code 0 when every journey completed, no error but the documented refusals between admins occurred,
         every chip is APPROVED and every chip's audit trail chains from → to.
         """;
@@ -31,7 +31,6 @@ public static class JourneyCommand
         var rampUp = TimeSpan.Zero;
         string? address = null, adminPassword = Environment.GetEnvironmentVariable("PMS_ADMIN_PASSWORD");
         var adminUsername = PmsServerProcess.AdminUsername;
-        var build = true;
         var maxPoolSize = 20;
         for (var i = 0; i < args.Length; i++)
         {
@@ -44,7 +43,6 @@ public static class JourneyCommand
                 case "--address": address = Next(); break;
                 case "--admin-username": adminUsername = Next(); break;
                 case "--admin-password": adminPassword = Next(); break;
-                case "--no-build": build = false; break;
                 case "--max-pool-size": maxPoolSize = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 default:
                     Console.WriteLine(Usage);
@@ -52,14 +50,15 @@ public static class JourneyCommand
             }
         }
 
-        PmsServerProcess? server = null;
+        ServerProcess? server = null;
         try
         {
             if (address is null)
             {
-                server = await PmsServerProcess.StartAsync(repositoryRoot, build, TimeSpan.FromMinutes(3), maxPoolSize);
+                var database = await (await PostgresServer.GetSharedAsync()).CreateDatabaseAsync("journeys");
+                (server, adminPassword) = await PmsServerProcess.StartAsync(repositoryRoot, $"{database};Maximum Pool Size={maxPoolSize}");
+                address = server.GrpcAddress.ToString();
                 Console.WriteLine($"Pms.Grpc runs with Maximum Pool Size={maxPoolSize}.");
-                (address, adminPassword) = (server.GrpcAddress.ToString(), server.AdminPassword);
             }
             else if (adminPassword is null)
             {
@@ -85,7 +84,7 @@ public static class JourneyCommand
             {
                 // What the server said about the failures (it logs at Warning and above).
                 Console.WriteLine("Server log, errors:");
-                foreach (var line in server.RecentLog.SkipWhile(l => !l.StartsWith("fail:", StringComparison.Ordinal)).Take(60))
+                foreach (var line in server.RecentOutput.Split(Environment.NewLine).SkipWhile(l => !l.StartsWith("fail:", StringComparison.Ordinal)).Take(60))
                 {
                     Console.WriteLine("  " + line);
                 }
