@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Pms.Testing;
 
 namespace Pms.Benchmarks;
 
@@ -13,7 +14,8 @@ public static class PmsServerProcess
     public static async Task<(ServerProcess Server, string AdminPassword)> StartAsync(string repositoryRoot, string connectionString)
     {
         var adminPassword = "Bench-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
-        var server = ServerProcess.Start(repositoryRoot, "Pms.Grpc", "Pms.Grpc", new Dictionary<string, string>
+        // Every caller runs on this machine's one address: per-address rate limits would measure the limiter, not PMS.
+        var environment = new Dictionary<string, string>(LiftedRateLimits.EnvironmentVariables)
         {
             ["ConnectionStrings__pmsdb"] = connectionString,
             ["ConnectionStrings__mail"] = "Endpoint=smtp://127.0.0.1:1",
@@ -23,7 +25,8 @@ public static class PmsServerProcess
             ["Pms__Jwt__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)),
             ["Pms__Jwt__AccessTokenLifetime"] = "02:00:00",
             ["Pms__KeyEncryption__MasterKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)),
-        });
+        };
+        var server = ServerProcess.Start(repositoryRoot, "Pms.Grpc", "Pms.Grpc", environment);
         try
         {
             await server.WaitUntilServingAsync(TimeSpan.FromMinutes(3));

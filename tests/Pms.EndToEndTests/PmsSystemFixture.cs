@@ -6,6 +6,7 @@ using Grpc.Net.Client;
 using Grpc.Net.Client.Web;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Pms.Testing;
 
 namespace Pms.EndToEndTests;
 
@@ -37,6 +38,12 @@ public class PmsSystemFixture : IAsyncLifetime
             .. ExtraArguments,
         ]);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        // The tests onboard many providers from one address (loopback) within a minute.
+        var grpc = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "pms-grpc"));
+        foreach (var (name, value) in LiftedRateLimits.EnvironmentVariables)
+        {
+            grpc.WithEnvironment(name, value);
+        }
         _app = await builder.BuildAsync();
 
         using var timeout = new CancellationTokenSource(StartTimeout);

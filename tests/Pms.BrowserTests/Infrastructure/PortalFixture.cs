@@ -3,6 +3,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Pms.Testing;
 
 namespace Pms.BrowserTests.Infrastructure;
 
@@ -64,6 +65,11 @@ public sealed class PortalFixture : IAsyncLifetime
         grpc.WithEnvironment("Pms__Jwt__AccessTokenLifetime", AccessTokenLifetime.ToString("c"))
             // The ports are random here: password-reset mails must link to this run's portal.
             .WithEnvironment("Pms__Portal__BaseUrl", web.GetEndpoint("http"));
+        // The tests register and sign in many times from one address (loopback) within a minute.
+        foreach (var (name, value) in LiftedRateLimits.EnvironmentVariables)
+        {
+            grpc.WithEnvironment(name, value);
+        }
 
         _app = await builder.BuildAsync();
         using (var timeout = new CancellationTokenSource(StartTimeout))
