@@ -22,13 +22,14 @@ var grpc = builder.AddProject<Projects.Pms_Grpc>("pms-grpc", launchProfileName: 
     .WithKestrelEndpoint("http", http2: false)
     .WithKestrelEndpoint("grpc", http2: true)
     .WithReference(pmsdb).WaitFor(pmsdb)
-    .WithMailConnection(mail).WaitFor(mail)
+    // No WaitFor(mail): pms-grpc queues mail and the expiry job retries, so it starts alongside the mail sink.
+    .WithMailConnection(mail)
     .WithEnvironment("Pms__BootstrapAdmin__Username", "admin")
     .WithEnvironment("Pms__BootstrapAdmin__Password", adminPassword)
     .WithEnvironment("Pms__Jwt__SigningKey", jwtSigningKey)
     .WithEnvironment("Pms__KeyEncryption__MasterKey", keyEncryptionKey)
     .WithEnvironment("Pms__Portal__BaseUrl", "http://localhost:5080")
-    .WithHttpHealthCheck("/health", endpointName: "http")
+    .WithPromptHttpHealthCheck("/health", endpointName: "http")
     // Pms:Grpc:Replicas (default 1): several instances behind one proxy per endpoint, as behind a load balancer.
     .WithConfiguredReplicas(builder.Configuration, "Pms:Grpc:Replicas")
     .WithEnvironment("Pms__Diagnostics__ServedByHeader", "true");
@@ -37,7 +38,9 @@ var grpc = builder.AddProject<Projects.Pms_Grpc>("pms-grpc", launchProfileName: 
 builder.AddProject<Projects.Pms_Web>("pms-web", launchProfileName: null)
     .WithHttpEndpoint(name: "http", port: 5080)
     .WithReference(grpc).WaitFor(grpc)
-    .WithHttpHealthCheck("/health")
+    // Users ask for password-reset mails in the portal: it opens once the mail sink takes them.
+    .WaitFor(mail)
+    .WithPromptHttpHealthCheck("/health")
     .WithUrlForEndpoint("http", u => u.DisplayText = "Portal");
 
 return await builder.Build().RunUntilStoppedAsync();

@@ -42,7 +42,7 @@ internal static class MailSinkExtensions
             context.Args.Add("--bindaddress=127.0.0.1");
         });
         sink.WithUrlForEndpoint("http", u => u.DisplayText = "Mail inbox (smtp4dev)")
-            .WithHttpHealthCheck("/", endpointName: "http");
+            .WithPromptHttpHealthCheck("/", endpointName: "http");
         return sink;
     }
 

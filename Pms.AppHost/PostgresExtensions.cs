@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
 
 namespace Aspire.Hosting;
 
@@ -102,18 +104,30 @@ internal static class PostgresExtensions
             $"Host={endpoint.Property(EndpointProperty.Host)};Port={endpoint.Property(EndpointProperty.Port)};Username=postgres;Password={password};Database={DatabaseName}");
 
         // The server is Running long before it accepts connections; a health check makes WaitFor mean "accepting".
-        var healthCheckKey = "postgres-accepting-connections";
         string? resolvedConnectionString = null;
-        builder.Services.AddHealthChecks().AddNpgSql(
-            _ => resolvedConnectionString ?? throw new InvalidOperationException("PostgreSQL's endpoint is not allocated yet."),
-            name: healthCheckKey);
         builder.Eventing.Subscribe<BeforeResourceStartedEvent>(server.Resource, async (_, ct) =>
         {
             var maintenance = ReferenceExpression.Create(
                 $"Host={endpoint.Property(EndpointProperty.Host)};Port={endpoint.Property(EndpointProperty.Port)};Username=postgres;Password={password};Database=postgres;Timeout=3");
             resolvedConnectionString = await maintenance.GetValueAsync(ct).ConfigureAwait(false);
         });
-        server.WithHealthCheck(healthCheckKey);
+        server.WithPromptHealthCheck("postgres-accepting-connections", async ct =>
+        {
+            if (resolvedConnectionString is null)
+            {
+                return HealthCheckResult.Unhealthy("PostgreSQL's endpoint is not allocated yet.");
+            }
+            try
+            {
+                await using var connection = new NpgsqlConnection(resolvedConnectionString);
+                await connection.OpenAsync(ct).ConfigureAwait(false);
+                return HealthCheckResult.Healthy();
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+            {
+                return HealthCheckResult.Unhealthy($"PostgreSQL does not accept connections yet: {ex.Message}");
+            }
+        });
 
         var database = builder.AddConnectionString(DatabaseName, connectionString);
         return database.WaitFor(server);

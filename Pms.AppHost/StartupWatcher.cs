@@ -157,6 +157,7 @@ internal sealed partial class StartupWatcher(
         {
             // The clock starts when the resource starts, not while it waits for its own dependencies.
             var started = await notifications.WaitForResourceAsync(name, e => HasStarted(e.Snapshot), stop.Token);
+            var startedAt = SinceProcessStart;
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
             deadline.CancelAfter(timeout);
             ResourceEvent outcome;
@@ -174,7 +175,7 @@ internal sealed partial class StartupWatcher(
             if (IsUp(watched, outcome.Snapshot))
             {
                 logger.LogDebug("'{Resource}' is up {Seconds:0.00} s after the AppHost started ({Took:0.00} s after its own start).",
-                    name, SinceProcessStart.TotalSeconds, (DateTime.UtcNow - (started.Snapshot.StartTimeStamp ?? DateTime.UtcNow)).TotalSeconds);
+                    name, SinceProcessStart.TotalSeconds, (SinceProcessStart - startedAt).TotalSeconds);
                 return true;
             }
 
