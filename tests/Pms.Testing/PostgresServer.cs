@@ -9,21 +9,27 @@ namespace Pms.Testing;
 /// One real PostgreSQL server for a test run: taken from <c>ConnectionStrings__pmsdb</c> when set (its
 /// database is only used as the way in), else started from this machine's binaries in a throw-away data
 /// folder on a free port. Test classes each get a database of their own from <see cref="CreateDatabaseAsync"/>.
+/// The server is stopped with <c>pg_ctl -m fast</c> and its folder removed on dispose, at process exit, or by
+/// <see cref="TestFolders"/>' watchdog when the test host is killed.
 /// </summary>
 public sealed class PostgresServer : IAsyncDisposable
 {
+    private const string Password = "pms-tests-only";
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static PostgresServer? _shared;
 
-    private readonly string? _dataDirectory;
-    private readonly Process? _process;
+    private readonly string? _folder;
+    private readonly string? _bin;
+    private readonly int _port;
     private readonly string _adminConnectionString;
+    private Process? _process;
 
-    private PostgresServer(string adminConnectionString, string? dataDirectory, Process? process)
+    private PostgresServer(string adminConnectionString, string? folder, string? bin, int port)
     {
         _adminConnectionString = adminConnectionString;
-        _dataDirectory = dataDirectory;
-        _process = process;
+        _folder = folder;
+        _bin = bin;
+        _port = port;
     }
 
     /// <summary>The server shared by every test in this process; stopped when the process exits.</summary>
@@ -34,8 +40,10 @@ public sealed class PostgresServer : IAsyncDisposable
         {
             if (_shared is null)
             {
-                _shared = await StartAsync();
-                AppDomain.CurrentDomain.ProcessExit += (_, _) => _shared.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                var external = Environment.GetEnvironmentVariable("ConnectionStrings__pmsdb");
+                _shared = !string.IsNullOrWhiteSpace(external) ? new PostgresServer(external, null, null, 0) : await StartOwnAsync();
+                var shared = _shared;
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => shared.DisposeAsync().AsTask().GetAwaiter().GetResult();
             }
             return _shared;
         }
@@ -44,6 +52,38 @@ public sealed class PostgresServer : IAsyncDisposable
             Gate.Release();
         }
     }
+
+    /// <summary>
+    /// A server of the caller's own, always from this machine's binaries (never the external one), for tests that
+    /// kill and restart it. The caller disposes it.
+    /// </summary>
+    public static async Task<PostgresServer> StartOwnAsync()
+    {
+        var bin = TestFolders.PostgresBinaries() ?? throw new InvalidOperationException(
+            "Integration tests need PostgreSQL: install its server binaries (Debian: apt-get install postgresql) " +
+            "or set ConnectionStrings__pmsdb to a server where the user may create databases.");
+        var folder = TestFolders.Create("pms-test-pg");
+        var data = Path.Combine(folder, "data");
+        var passwordFile = Path.Combine(folder, "password");
+        Directory.CreateDirectory(data);
+        await File.WriteAllTextAsync(passwordFile, Password);
+        if (AsRoot)
+        {
+            await RunAsync("chown", $"postgres:postgres {data} {passwordFile}");
+        }
+        await RunAsync(AsPostgresUser(Path.Combine(bin, "initdb")),
+            $"-D {data} -U postgres -A scram-sha-256 --pwfile={passwordFile} -E UTF8 --no-locale");
+        File.Delete(passwordFile);
+
+        var port = FreePort();
+        var connectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Password={Password};Database=postgres;Timeout=5";
+        var server = new PostgresServer(connectionString, folder, bin, port);
+        await server.StartAsync();
+        return server;
+    }
+
+    /// <summary>The address of the server's <c>postgres</c> database, as its superuser.</summary>
+    public string AdminConnectionString => _adminConnectionString;
 
     /// <summary>Creates an empty database and returns a connection string to it.</summary>
     public async Task<string> CreateDatabaseAsync(string prefix)
@@ -58,77 +98,116 @@ public sealed class PostgresServer : IAsyncDisposable
         return new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = name, Pooling = true }.ConnectionString;
     }
 
-    private static async Task<PostgresServer> StartAsync()
+    /// <summary>
+    /// Starts the server (again, after <see cref="KillAsync"/>) on its port and waits until it accepts connections;
+    /// a restart after a kill runs PostgreSQL's crash recovery.
+    /// </summary>
+    public async Task StartAsync()
     {
-        var external = Environment.GetEnvironmentVariable("ConnectionStrings__pmsdb");
-        if (!string.IsNullOrWhiteSpace(external))
-        {
-            return new PostgresServer(external, null, null);
-        }
+        var data = DataDirectory;
+        // The server's output goes to a file in its folder: a pipe to this process would break when it exits.
+        var command = $"exec {AsPostgresUser(Path.Combine(_bin!, "postgres"))} -D {data} -p {_port} " +
+            "-c listen_addresses=127.0.0.1 -c unix_socket_directories= " +
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 " +
+            $">> {Path.Combine(_folder!, "server.log")} 2>&1 < /dev/null";
+        _process = Process.Start(new ProcessStartInfo("bash", ["-c", command])) ?? throw new InvalidOperationException("postgres did not start.");
 
-        var bin = FindBinaries() ?? throw new InvalidOperationException(
-            "Integration tests need PostgreSQL: install its server binaries (Debian: apt-get install postgresql) " +
-            "or set ConnectionStrings__pmsdb to a server where the user may create databases.");
-        var asRoot = Environment.UserName == "root";
-        var data = Path.Combine(Path.GetTempPath(), $"pms-test-pg-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(data);
-        const string password = "pms-tests-only";
-        var passwordFile = Path.Combine(data, "..", $"{Path.GetFileName(data)}.pw");
-        await File.WriteAllTextAsync(passwordFile, password);
-        if (asRoot)
-        {
-            await RunAsync("chown", $"postgres:postgres {data} {passwordFile}");
-        }
-
-        var (initdb, initdbArgs) = AsPostgresUser(asRoot, Path.Combine(bin, "initdb"),
-            $"-D {data} -U postgres -A scram-sha-256 --pwfile={passwordFile} -E UTF8 --no-locale");
-        await RunAsync(initdb, initdbArgs);
-        File.Delete(passwordFile);
-
-        var port = FreePort();
-        var (postgres, postgresArgs) = AsPostgresUser(asRoot, Path.Combine(bin, "postgres"),
-            $"-D {data} -p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= " +
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300");
-        // A test host can be killed without running its exit handlers; this watchdog stops the server
-        // (fast shutdown) and removes its data folder as soon as the test process is gone.
-        var watchdog = $"{postgres} {postgresArgs} & server=$!; " +
-            $"while kill -0 {Environment.ProcessId} 2>/dev/null && kill -0 $server 2>/dev/null; do sleep 1; done; " +
-            $"kill -INT $server 2>/dev/null; wait $server; rm -rf {data}";
-        var process = Process.Start(new ProcessStartInfo("bash", ["-c", watchdog])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        }) ?? throw new InvalidOperationException("postgres did not start.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        var connectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Password={password};Database=postgres;Timeout=5";
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
             try
             {
-                await using var connection = new NpgsqlConnection(connectionString);
+                await using var connection = new NpgsqlConnection(_adminConnectionString);
                 await connection.OpenAsync();
-                break;
+                return;
             }
-            catch (NpgsqlException) when (DateTime.UtcNow < deadline && !process.HasExited)
+            catch (NpgsqlException) when (DateTime.UtcNow < deadline && !_process.HasExited)
             {
-                await Task.Delay(200);
+                await Task.Delay(100);
+            }
+            catch (NpgsqlException ex)
+            {
+                throw new InvalidOperationException($"PostgreSQL did not start; its log:\n{ReadLog()}", ex);
             }
         }
-        return new PostgresServer(connectionString, data, process);
     }
 
-    // PostgreSQL refuses to run as root.
-    private static (string Program, string Arguments) AsPostgresUser(bool asRoot, string program, string arguments) =>
-        asRoot ? ("runuser", $"-u postgres -- {program} {arguments}") : (program, arguments);
-
-    private static async Task RunAsync(string program, string arguments)
+    /// <summary>Kills the server and all its processes with SIGKILL, as a crash or the OOM killer would.</summary>
+    public async Task KillAsync()
     {
-        using var process = Process.Start(new ProcessStartInfo(program, arguments)
+        var postmaster = PostmasterProcessId();
+        if (postmaster is not null)
+        {
+            try
+            {
+                using var process = Process.GetProcessById(postmaster.Value);
+                process.Kill(entireProcessTree: true);
+            }
+            catch (ArgumentException)
+            {
+                // Already gone.
+            }
+        }
+        if (_process is not null)
+        {
+            await _process.WaitForExitAsync();
+        }
+        // Backends notice their postmaster is gone and leave; a new server cannot start while they hold its memory.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline && ServerProcessesAlive())
+        {
+            await Task.Delay(50);
+        }
+    }
+
+    private string DataDirectory => Path.Combine(_folder ?? throw new InvalidOperationException("An external server cannot be started or killed."), "data");
+
+    private int? PostmasterProcessId()
+    {
+        var pidFile = Path.Combine(DataDirectory, "postmaster.pid");
+        try
+        {
+            return File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid) ? pid : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private bool ServerProcessesAlive() =>
+        Directory.EnumerateDirectories("/proc").Any(proc =>
+        {
+            try
+            {
+                return File.ReadAllText(Path.Combine(proc, "cmdline")).Contains(DataDirectory, StringComparison.Ordinal);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return false;
+            }
+        });
+
+    private string ReadLog()
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(_folder!, "server.log"));
+        }
+        catch (IOException)
+        {
+            return "(no log)";
+        }
+    }
+
+    private static bool AsRoot => Environment.UserName == "root";
+
+    // PostgreSQL refuses to run as root.
+    private static string AsPostgresUser(string program) => AsRoot ? $"runuser -u postgres -- {program}" : program;
+
+    private static async Task RunAsync(string commandLine, string arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo("bash", ["-c", $"{commandLine} {arguments}"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -138,7 +217,7 @@ public sealed class PostgresServer : IAsyncDisposable
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"{program} {arguments} failed: {await stderr}");
+            throw new InvalidOperationException($"{commandLine} {arguments} failed: {await stderr}");
         }
     }
 
@@ -149,35 +228,34 @@ public sealed class PostgresServer : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static string? FindBinaries()
-    {
-        const string root = "/usr/lib/postgresql";
-        return Directory.Exists(root)
-            ? Directory.GetDirectories(root).Select(d => Path.Combine(d, "bin"))
-                .Where(d => File.Exists(Path.Combine(d, "initdb")))
-                .OrderByDescending(d => d, StringComparer.Ordinal).FirstOrDefault()
-            : null;
-    }
-
+    /// <summary>Stops the server (fast shutdown: open sessions are ended) and removes its folder.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_process is { HasExited: false })
+        if (_folder is null)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            return;
         }
-        if (_dataDirectory is not null && Directory.Exists(_dataDirectory))
+        if (_process is { HasExited: false })
         {
             try
             {
-                Directory.Delete(_dataDirectory, recursive: true);
+                await RunAsync(AsPostgresUser(Path.Combine(_bin!, "pg_ctl")), $"-D {DataDirectory} -m fast -w -t 20 stop");
             }
-            catch (IOException)
+            catch (InvalidOperationException)
             {
+                await KillAsync();
             }
-            catch (UnauthorizedAccessException)
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
             {
+                await _process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
             }
         }
+        _process?.Dispose();
+        TestFolders.Delete(_folder);
     }
 }

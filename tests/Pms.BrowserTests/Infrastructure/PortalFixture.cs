@@ -3,6 +3,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Pms.Testing;
 
 namespace Pms.BrowserTests.Infrastructure;
 
@@ -21,7 +22,7 @@ public sealed class PortalFixture : IAsyncLifetime
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
 
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"pms-browser-{Guid.NewGuid():N}");
+    private readonly string _dataDirectory = TestFolders.Create("pms-browser");
     private DistributedApplication? _app;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
@@ -128,13 +129,7 @@ public sealed class PortalFixture : IAsyncLifetime
             await _app.DisposeAsync();
         }
 
-        try
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-        }
+        TestFolders.Delete(_dataDirectory);
     }
 }
 
