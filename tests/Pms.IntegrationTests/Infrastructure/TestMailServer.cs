@@ -34,9 +34,10 @@ public sealed class TestMailServer : IAsyncDisposable
     /// <summary>The <c>mail</c> connection string that points PMS here.</summary>
     public string ConnectionString => $"Endpoint=smtp://127.0.0.1:{Port}";
 
-    public static async Task<TestMailServer> StartAsync()
+    /// <summary>Starts listening on <paramref name="port"/> (a free one when null) and returns once it answers.</summary>
+    public static async Task<TestMailServer> StartAsync(int? port = null)
     {
-        var server = new TestMailServer(FreePort());
+        var server = new TestMailServer(port ?? FreePort());
         // Listening starts in the background: wait until the port answers.
         for (var attempt = 0; ; attempt++)
         {
@@ -49,6 +50,18 @@ public sealed class TestMailServer : IAsyncDisposable
             catch (SocketException) when (attempt < 100)
             {
                 await Task.Delay(50);
+            }
+        }
+    }
+
+    /// <summary>Every message received, in arrival order.</summary>
+    public IReadOnlyList<MimeMessage> Messages
+    {
+        get
+        {
+            lock (_messages)
+            {
+                return [.. _messages];
             }
         }
     }
@@ -93,7 +106,8 @@ public sealed class TestMailServer : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private static int FreePort()
+    /// <summary>A local port nothing listens on (yet).</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
