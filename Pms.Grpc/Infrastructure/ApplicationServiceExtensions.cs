@@ -22,6 +22,8 @@ public static class ApplicationServiceExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
+        // Graceful shutdown (SIGTERM): in-flight calls get this long to finish before the process exits anyway.
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = builder.Configuration.GetValue("Pms:ShutdownTimeout", TimeSpan.FromSeconds(30)));
         services.AddSingleton<PmsSecrets>();
 
         // Migrations run explicitly at start; explicit transactions (chip transitions) need no retry strategy in the way.

@@ -22,10 +22,12 @@ public sealed class PostgresServer : IAsyncDisposable
     private readonly string? _bin;
     private readonly int _port;
     private readonly string _adminConnectionString;
+    private readonly bool _durableCommits;
     private Process? _process;
 
-    private PostgresServer(string adminConnectionString, string? folder, string? bin, int port)
+    private PostgresServer(string adminConnectionString, string? folder, string? bin, int port, bool durableCommits = false)
     {
+        _durableCommits = durableCommits;
         _adminConnectionString = adminConnectionString;
         _folder = folder;
         _bin = bin;
@@ -55,9 +57,11 @@ public sealed class PostgresServer : IAsyncDisposable
 
     /// <summary>
     /// A server of the caller's own, always from this machine's binaries (never the external one), for tests that
-    /// kill and restart it. The caller disposes it.
+    /// kill and restart it. The caller disposes it. With <paramref name="durableCommits"/> a commit is acknowledged
+    /// only once its WAL is written (synchronous_commit=on, as in production), so it survives a SIGKILL of the server;
+    /// without, the last ~200 ms of acknowledged commits die with it.
     /// </summary>
-    public static async Task<PostgresServer> StartOwnAsync()
+    public static async Task<PostgresServer> StartOwnAsync(bool durableCommits = false)
     {
         var bin = TestFolders.PostgresBinaries() ?? throw new InvalidOperationException(
             "Integration tests need PostgreSQL: install its server binaries (Debian: apt-get install postgresql) " +
@@ -77,7 +81,7 @@ public sealed class PostgresServer : IAsyncDisposable
 
         var port = FreePort();
         var connectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Password={Password};Database=postgres;Timeout=5";
-        var server = new PostgresServer(connectionString, folder, bin, port);
+        var server = new PostgresServer(connectionString, folder, bin, port, durableCommits);
         await server.StartAsync();
         return server;
     }
@@ -89,7 +93,8 @@ public sealed class PostgresServer : IAsyncDisposable
     public async Task<string> CreateDatabaseAsync(string prefix)
     {
         var name = $"{new string(prefix.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).Take(24).ToArray())}_{Guid.NewGuid():N}";
-        await using (var connection = new NpgsqlConnection(_adminConnectionString))
+        // Unpooled: a pooled connection may be from before a kill and restart of the server.
+        await using (var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_adminConnectionString) { Pooling = false }.ConnectionString))
         {
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
@@ -108,8 +113,10 @@ public sealed class PostgresServer : IAsyncDisposable
         // The server's output goes to a file in its folder: a pipe to this process would break when it exits.
         var command = $"exec {AsPostgresUser(Path.Combine(_bin!, "postgres"))} -D {data} -p {_port} " +
             "-c listen_addresses=127.0.0.1 -c unix_socket_directories= " +
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 " +
+            // fsync=off only risks data on an OS crash; synchronous_commit=off loses acknowledged commits on a server kill.
+            $"-c fsync=off -c synchronous_commit={(_durableCommits ? "on" : "off")} -c full_page_writes=off -c max_connections=300 " +
             $">> {Path.Combine(_folder!, "server.log")} 2>&1 < /dev/null";
+        _process?.Dispose();
         _process = Process.Start(new ProcessStartInfo("bash", ["-c", command])) ?? throw new InvalidOperationException("postgres did not start.");
 
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -135,29 +142,47 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>Kills the server and all its processes with SIGKILL, as a crash or the OOM killer would.</summary>
     public async Task KillAsync()
     {
+        // The postmaster (read from postmaster.pid) and its backends, in one SIGKILL; then the runuser in front of it exits.
         var postmaster = PostmasterProcessId();
         if (postmaster is not null)
         {
-            try
-            {
-                using var process = Process.GetProcessById(postmaster.Value);
-                process.Kill(entireProcessTree: true);
-            }
-            catch (ArgumentException)
-            {
-                // Already gone.
-            }
+            var pids = ChildrenOf(postmaster.Value).Prepend(postmaster.Value).Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            using var kill = Process.Start(new ProcessStartInfo("kill", ["-KILL", .. pids]) { RedirectStandardError = true })!;
+            await kill.WaitForExitAsync();
         }
         if (_process is not null)
         {
-            await _process.WaitForExitAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await _process.WaitForExitAsync(timeout.Token);
         }
-        // Backends notice their postmaster is gone and leave; a new server cannot start while they hold its memory.
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline && ServerProcessesAlive())
+        // A new server cannot start while the old postmaster holds its shared memory: wait until it is reaped.
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (postmaster is not null && DateTime.UtcNow < deadline && Directory.Exists($"/proc/{postmaster}"))
         {
-            await Task.Delay(50);
+            await Task.Delay(20);
         }
+    }
+
+    private static IEnumerable<int> ChildrenOf(int parent)
+    {
+        var children = new List<int>();
+        foreach (var proc in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                // /proc/<pid>/stat: "pid (name) state ppid ..."; the name may hold spaces, so read after the last ')'.
+                var stat = File.ReadAllText(Path.Combine(proc, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (int.TryParse(fields[1], out var ppid) && ppid == parent && int.TryParse(Path.GetFileName(proc), out var pid))
+                {
+                    children.Add(pid);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+        return children;
     }
 
     private string DataDirectory => Path.Combine(_folder ?? throw new InvalidOperationException("An external server cannot be started or killed."), "data");
@@ -174,19 +199,6 @@ public sealed class PostgresServer : IAsyncDisposable
             return null;
         }
     }
-
-    private bool ServerProcessesAlive() =>
-        Directory.EnumerateDirectories("/proc").Any(proc =>
-        {
-            try
-            {
-                return File.ReadAllText(Path.Combine(proc, "cmdline")).Contains(DataDirectory, StringComparison.Ordinal);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                return false;
-            }
-        });
 
     private string ReadLog()
     {

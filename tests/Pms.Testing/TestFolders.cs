@@ -73,13 +73,15 @@ public static class TestFolders
 
     private static void StartWatchdog(string path)
     {
-        // Its standard streams are pipes it closes at once, so nothing waits on them after the host exits.
-        using var process = StartCleanup(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), path);
+        // Its standard streams are pipes it closes at once, so nothing waits on them after the host exits; setsid -f
+        // detaches it from this process's tree, which the test runner kills whole when it aborts a run.
+        using var process = StartCleanup(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), path, detach: true);
     }
 
-    private static Process StartCleanup(string host, string path)
+    private static Process StartCleanup(string host, string path, bool detach = false)
     {
-        var start = new ProcessStartInfo("bash", ["-c", WatchdogScript, "pms-test-watchdog", host, path, PostgresBinaries() ?? ""])
+        string[] command = ["bash", "-c", WatchdogScript, "pms-test-watchdog", host, path, PostgresBinaries() ?? ""];
+        var start = new ProcessStartInfo(detach ? "setsid" : command[0], detach ? ["-f", .. command] : command[1..])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,

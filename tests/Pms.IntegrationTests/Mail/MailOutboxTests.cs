@@ -10,6 +10,7 @@ using Pms.Grpc.Data;
 using Pms.Grpc.Data.Entities;
 using Pms.Grpc.Mail;
 using Pms.IntegrationTests.Infrastructure;
+using Pms.Testing;
 
 namespace Pms.IntegrationTests.Mail;
 
@@ -110,7 +111,8 @@ public sealed class MailOutboxTests
         await pms.InitializeAsync();
 
         var id = await pms.WriteMailAsync("patient@test.local", "retried");
-        var failing = await pms.WaitForRowAsync(id, r => r.Attempts >= 3);
+        // Three attempts failed, and none is under way (a claimed row may be mid-attempt).
+        var failing = await pms.WaitForRowAsync(id, r => r.Attempts >= 3 && r.ClaimedUntil is null);
         Assert.Equal(OutboxMailStatus.Pending, failing.Status);
         Assert.False(string.IsNullOrEmpty(failing.LastError));
 

@@ -6,7 +6,7 @@ using SmtpServer;
 using SmtpServer.Protocol;
 using SmtpServer.Storage;
 
-namespace Pms.IntegrationTests.Infrastructure;
+namespace Pms.Testing;
 
 /// <summary>An SMTP server inside the test process that keeps every message it receives, for tests to read.</summary>
 public sealed class TestMailServer : IAsyncDisposable
@@ -126,26 +126,6 @@ public sealed class TestMailServer : IAsyncDisposable
                 owner._messages.Add(message);
             }
             return Task.FromResult(SmtpResponse.Ok);
-        }
-    }
-}
-
-/// <summary>A <see cref="PmsFactory"/> whose mail goes to a <see cref="TestMailServer"/> of its own.</summary>
-public class PmsWithMailFactory : PmsFactory
-{
-    private TestMailServer? _mail;
-
-    public TestMailServer Mail => _mail ?? throw new InvalidOperationException("Not initialised.");
-
-    protected override async Task BeforeStartAsync() => _mail = await TestMailServer.StartAsync();
-
-    protected override string MailConnectionString => Mail.ConnectionString;
-
-    protected override async Task AfterStopAsync()
-    {
-        if (_mail is not null)
-        {
-            await _mail.DisposeAsync();
         }
     }
 }
