@@ -33,6 +33,9 @@ fi
 results=artifacts/test-results
 rm -rf "$results"
 status=0
+# Every process the tests start inherits this tag, and every temp folder they make carries it (tests/Pms.Testing's
+# TestFolders), so the check at the end finds what this run left behind, and nothing of other runs.
+export PMS_TEST_RUN="pmsrun$$x$(date +%s)"
 dotnet test Pms.sln --logger "trx" --results-directory "$results" "$@" || status=$?
 
 # ---- Totals over every test project's results.
@@ -46,7 +49,38 @@ for trx in "$results"/*.trx; do
   e=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<< "$counters")
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${t:-0} - ${e:-0}))
 done
+# ---- Nothing left running: no process of this run (bar the build servers dotnet keeps on purpose) and no temp
+# folder of it. Watchdogs poll once a second, so stragglers get a few seconds to finish.
+leftovers() {
+  local proc pid cmd
+  for proc in /proc/[0-9]*; do
+    pid=${proc#/proc/}
+    [ "$pid" = $$ ] || [ "$pid" = "$BASHPID" ] && continue
+    cmd=$(tr '\0' ' ' 2> /dev/null < "$proc/cmdline") || continue
+    [ -n "$cmd" ] || continue
+    case "$cmd" in *MSBuild.dll*|*VBCSCompiler*|*rzc.dll*) continue ;; esac
+    if [[ "$cmd" == *"$PMS_TEST_RUN"* ]] || tr '\0' '\n' 2> /dev/null < "$proc/environ" | grep -qx "PMS_TEST_RUN=$PMS_TEST_RUN"; then
+      echo "process $pid: $cmd"
+    fi
+  done
+  for folder in "${TMPDIR:-/tmp}"/*"$PMS_TEST_RUN"*; do
+    [ -e "$folder" ] && echo "folder $folder"
+  done
+}
+left=$(leftovers)
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+  [ -z "$left" ] && break
+  sleep 1
+  left=$(leftovers)
+done
 echo
+if [ -n "$left" ]; then
+  echo "Left behind by the tests (a fixture did not stop what it started):" >&2
+  echo "$left" >&2
+  status=1
+else
+  echo "Nothing left behind: no process and no temp folder of this run."
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   echo "dotnet test exited with $status (a build error or a test host crash); see above." >&2

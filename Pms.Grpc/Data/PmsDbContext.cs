@@ -18,6 +18,7 @@ public class PmsDbContext(DbContextOptions<PmsDbContext> options) : DbContext(op
     public DbSet<FtmChip> FtmChips => Set<FtmChip>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<CertificateExpiryNotice> CertificateExpiryNotices => Set<CertificateExpiryNotice>();
+    public DbSet<OutboxMail> OutboxMails => Set<OutboxMail>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -141,6 +142,19 @@ public class PmsDbContext(DbContextOptions<PmsDbContext> options) : DbContext(op
         modelBuilder.Entity<CertificateExpiryNotice>(e =>
         {
             e.HasIndex(n => new { n.ResourceType, n.ResourceId, n.CertificateNotAfter, n.ThresholdDays }).IsUnique();
+        });
+
+        modelBuilder.Entity<OutboxMail>(e =>
+        {
+            e.ToTable("mail_outbox");
+            e.Property(m => m.Sequence).UseIdentityAlwaysColumn();
+            e.Property(m => m.Kind).HasMaxLength(64);
+            e.Property(m => m.LastError).HasMaxLength(1000);
+            // PostgreSQL's clock schedules sending, so every replica (and a test's moved clock) agrees on "due".
+            e.Property(m => m.NextAttemptAt).HasDefaultValueSql("now()");
+            // The sender's poll reads only what is waiting.
+            e.HasIndex(m => new { m.NextAttemptAt, m.Sequence }).HasFilter("status = 1");
+            e.HasIndex(m => m.Status).HasFilter("status = 4");
         });
     }
 }

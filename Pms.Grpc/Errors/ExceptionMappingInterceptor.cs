@@ -10,7 +10,8 @@ namespace Pms.Grpc.Errors;
 
 /// <summary>
 /// The one place where exceptions become gRPC statuses. A refusal the client caused keeps its meaning
-/// (never INTERNAL or UNKNOWN); anything else is logged and answered INTERNAL without internals.
+/// (never INTERNAL or UNKNOWN) and is logged at Debug without a stack trace; an unreachable database is
+/// UNAVAILABLE (a Warning); anything else is logged at Error, for the operator, and answered INTERNAL without internals.
 /// </summary>
 public sealed class ExceptionMappingInterceptor(ILogger<ExceptionMappingInterceptor> logger) : Interceptor
 {
@@ -43,40 +44,65 @@ public sealed class ExceptionMappingInterceptor(ILogger<ExceptionMappingIntercep
         }
     }
 
-    private RpcException Map(Exception exception, ServerCallContext context) => exception switch
+    private RpcException Map(Exception exception, ServerCallContext context)
     {
-        PmsException pms => ToRpcException(pms),
-        CertificateValidationException certificate => ToRpcException(FromCertificateViolation(certificate.Violation)),
-        DbUpdateConcurrencyException => ToRpcException(new PmsException(StatusCode.Aborted, "CONCURRENT_MODIFICATION",
-            "Another change to the same record committed first; read it again and retry.")),
+        if (exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
+        {
+            return new RpcException(new global::Grpc.Core.Status(StatusCode.Cancelled, "The call was cancelled."));
+        }
+        if (Refusal(exception) is { } refusal)
+        {
+            // The client's business (bad input, lost race, missing right): worth a trace, not an operator's attention.
+            logger.LogDebug("{Method} answered {StatusCode} {Reason}: {Message}", context.Method, refusal.StatusCode, refusal.Reason, refusal.Message);
+            return ToRpcException(refusal);
+        }
+        if (IsDatabaseUnreachable(exception))
+        {
+            logger.LogWarning("{Method} answered UNAVAILABLE: PostgreSQL cannot be reached ({Error}). Check the database server; PMS reconnects by itself.",
+                context.Method, exception.GetBaseException().Message);
+            return ToRpcException(new PmsException(StatusCode.Unavailable, "DATABASE_UNAVAILABLE",
+                "PMS cannot reach its database right now; retry in a few seconds."));
+        }
+        return Unexpected(exception, context);
+    }
+
+    /// <summary>The refusal an exception stands for, or null when it is not one the client caused.</summary>
+    public static PmsException? Refusal(Exception exception) => exception switch
+    {
+        PmsException pms => pms,
+        CertificateValidationException certificate => FromCertificateViolation(certificate.Violation),
+        DbUpdateConcurrencyException => ConcurrentModification(),
         DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } } =>
-            ToRpcException(new PmsException(StatusCode.AlreadyExists, "ALREADY_EXISTS", "The record already exists.")),
-        OperationCanceledException when context.CancellationToken.IsCancellationRequested =>
-            new RpcException(new global::Grpc.Core.Status(StatusCode.Cancelled, "The call was cancelled.")),
-        _ when IsDatabaseUnavailable(exception) => DatabaseUnavailable(exception, context),
-        _ => Unexpected(exception, context),
+            new PmsException(StatusCode.AlreadyExists, "ALREADY_EXISTS", "The record already exists."),
+        _ when Chain(exception).Any(e => e is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected }) =>
+            ConcurrentModification(),
+        _ => null,
     };
 
-    // PostgreSQL down, restarting, or a pooled connection it closed: the call may succeed if retried.
-    private static bool IsDatabaseUnavailable(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
+    /// <summary>
+    /// True when the exception says PostgreSQL is down or cannot be reached (a refused or broken connection, a
+    /// timeout, a server shutting down or starting up): the call may work again later, so it is UNAVAILABLE.
+    /// </summary>
+    public static bool IsDatabaseUnreachable(Exception exception) =>
+        Chain(exception).Any(e => e switch
         {
-            if (e is NpgsqlException { IsTransient: true })
-            {
-                return true;
-            }
+            PostgresException postgres => postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
+                || postgres.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown
+                    or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections,
+            NpgsqlException npgsql => npgsql.IsTransient,
+            _ => false,
+        });
+
+    private static IEnumerable<Exception> Chain(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            yield return e;
         }
-        return false;
     }
 
-    private RpcException DatabaseUnavailable(Exception exception, ServerCallContext context)
-    {
-        // /health reports the outage to whoever must act; one warning per failed call is enough here.
-        logger.LogWarning("{Method} failed: the database is unavailable ({Message})", context.Method, exception.GetBaseException().Message);
-        return ToRpcException(new PmsException(StatusCode.Unavailable, "DATABASE_UNAVAILABLE",
-            "PMS cannot reach its database right now; try again in a moment."));
-    }
+    private static PmsException ConcurrentModification() => new(StatusCode.Aborted, "CONCURRENT_MODIFICATION",
+        "Another change to the same record committed first; read it again and retry.");
 
     private RpcException Unexpected(Exception exception, ServerCallContext context)
     {

@@ -26,8 +26,11 @@ public sealed class FtmChipWatchOptions
 /// let to hold memory or slow the others. When the connection drops, watchers are ended with UNAVAILABLE (changes
 /// may have been missed: they reconnect and re-list) and the listener reconnects with backoff.
 /// </summary>
-public sealed class FtmChipEventHub(IConfiguration configuration, IOptions<FtmChipWatchOptions> options, ILogger<FtmChipEventHub> logger)
-    : BackgroundService
+public sealed class FtmChipEventHub(
+    IConfiguration configuration,
+    IOptions<FtmChipWatchOptions> options,
+    IHostApplicationLifetime lifetime,
+    ILogger<FtmChipEventHub> logger) : BackgroundService
 {
     /// <summary>The listener connection's application_name, as pg_stat_activity shows it.</summary>
     public const string ListenerApplicationName = "pms-ftm-chip-listener";
@@ -69,6 +72,9 @@ public sealed class FtmChipEventHub(IConfiguration configuration, IOptions<FtmCh
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Open watches never end by themselves: end them as shutdown begins, with a status that says what to do, so
+        // graceful shutdown is not held up until its timeout and clients move to another replica at once.
+        using var stopping = lifetime.ApplicationStopping.Register(ShuttingDown);
         var delay = TimeSpan.FromMilliseconds(500);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -125,6 +131,16 @@ public sealed class FtmChipEventHub(IConfiguration configuration, IOptions<FtmCh
         while (true)
         {
             await connection.WaitAsync(stoppingToken);
+        }
+    }
+
+    private void ShuttingDown()
+    {
+        var error = new PmsException(StatusCode.Unavailable, "SERVER_SHUTTING_DOWN",
+            "This PMS server is shutting down. Watch again (another replica answers) and call ListFtmChips to catch up.");
+        foreach (var subscription in _subscriptions.Values)
+        {
+            subscription.Complete(error);
         }
     }
 

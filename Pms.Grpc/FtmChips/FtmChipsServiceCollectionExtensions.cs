@@ -37,7 +37,6 @@ public static class FtmChipsServiceCollectionExtensions
         services.AddOptions<CertificateExpiryOptions>().BindConfiguration(CertificateExpiryOptions.SectionName);
         services.AddPmsMail();
         services.TryAddScoped<IPartnerContacts, PartnerContacts>();
-        services.TryAddSingleton<IExpiryNotifier, MailExpiryNotifier>();
         services.AddScoped<CertificateExpiryScanner>();
         services.AddHostedService<CertificateExpiryJob>();
         return services;

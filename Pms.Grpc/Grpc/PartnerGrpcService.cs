@@ -93,10 +93,10 @@ public sealed class PartnerGrpcService(
 
     [AllowAnonymous]
     [EnableRateLimiting(RateLimitPolicies.PasswordReset)]
-    public override Task<Empty> RequestPasswordReset(RequestPasswordResetRequest request, ServerCallContext context)
+    public override async Task<Empty> RequestPasswordReset(RequestPasswordResetRequest request, ServerCallContext context)
     {
-        passwords.RequestReset(request.Email);
-        return Task.FromResult(new Empty());
+        await passwords.RequestResetAsync(request.Email, context.CancellationToken);
+        return new Empty();
     }
 
     [AllowAnonymous]

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Pms.Grpc.Auditing;
 using Pms.Grpc.Data;
 using Pms.Grpc.Data.Entities;
@@ -21,6 +22,8 @@ public static class ApplicationServiceExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
+        // Graceful shutdown (SIGTERM): in-flight calls get this long to finish before the process exits anyway.
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = builder.Configuration.GetValue("Pms:ShutdownTimeout", TimeSpan.FromSeconds(30)));
         services.AddSingleton<PmsSecrets>();
 
         // Migrations run explicitly at start; explicit transactions (chip transitions) need no retry strategy in the way.
@@ -31,7 +34,16 @@ public static class ApplicationServiceExtensions
                 settings.DisableRetry = true;
                 settings.DisableHealthChecks = true;
             },
-            options => options.UseSnakeCaseNamingConvention());
+            options => options.UseSnakeCaseNamingConvention()
+                // A failed command or save reaches the code that ran it as an exception, and that code decides: an expected
+                // refusal (a lost race, a duplicate) is answered to the client, anything else is logged at Error once, by
+                // ExceptionMappingInterceptor or the background job. EF's own Error-level copy, with a stack trace, drowned
+                // the real errors, and named a missing __EFMigrationsHistory table on every fresh database.
+                .ConfigureWarnings(warnings => warnings.Log(
+                    (RelationalEventId.CommandError, LogLevel.Debug),
+                    (CoreEventId.SaveChangesFailed, LogLevel.Debug),
+                    (CoreEventId.QueryIterationFailed, LogLevel.Debug),
+                    (CoreEventId.OptimisticConcurrencyException, LogLevel.Debug))));
 
         services.AddGrpc(options =>
         {

@@ -5,15 +5,21 @@ namespace Pms.Grpc.Mail;
 public static class MailServiceCollectionExtensions
 {
     /// <summary>
-    /// The outgoing mail queue (<see cref="IMailQueue"/>) and its background worker, sending over SMTP to
+    /// The transactional mail outbox (<see cref="MailOutbox"/>) and its sender, sending over SMTP to
     /// <c>ConnectionStrings:mail</c>. Safe to call more than once.
     /// </summary>
     public static IServiceCollection AddPmsMail(this IServiceCollection services)
     {
-        services.TryAddSingleton<MailQueue>();
-        services.TryAddSingleton<IMailQueue>(sp => sp.GetRequiredService<MailQueue>());
+        if (services.Any(d => d.ServiceType == typeof(MailOutboxSignal)))
+        {
+            return services;
+        }
+        services.AddSingleton<MailOutboxSignal>();
+        services.AddSingleton<MailMetrics>();
+        services.AddScoped<MailOutbox>();
         services.TryAddSingleton<IMailSender, SmtpMailSender>();
-        services.AddHostedService<MailQueueWorker>();
+        services.AddSingleton<MailOutboxSender>();
+        services.AddHostedService(sp => sp.GetRequiredService<MailOutboxSender>());
         return services;
     }
 }

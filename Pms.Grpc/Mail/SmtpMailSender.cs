@@ -4,7 +4,7 @@ using MimeKit;
 
 namespace Pms.Grpc.Mail;
 
-/// <summary>Sends one message now. Used by the mail queue's worker, never on a request's path.</summary>
+/// <summary>Sends one message now. Used by the mail outbox's sender, never on a request's path.</summary>
 public interface IMailSender
 {
     Task SendAsync(MimeMessage message, CancellationToken cancellationToken);

@@ -11,7 +11,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class PartnerServiceCollectionExtensions
 {
     /// <summary>
-    /// Partner registration, terms and consent, passwords, administration and certificates, with the mail queue
+    /// Partner registration, terms and consent, passwords, administration and certificates, with the mail outbox
     /// that carries password-reset links. <see cref="PartnerAccess"/> is the consent and deactivation gate other
     /// services (FTM chips) use too.
     /// </summary>
@@ -25,6 +25,7 @@ public static class PartnerServiceCollectionExtensions
         services.AddScoped<PartnerRegistration>();
         services.AddScoped<TermsAndConditions>();
         services.AddScoped<PasswordManagement>();
+        services.AddScoped<IMailComposer, PasswordResetMailComposer>();
         services.AddScoped<PartnerAdministration>();
         services.AddScoped<PartnerQueries>();
         services.AddScoped<PartnerCertificates>();

@@ -20,7 +20,7 @@ public sealed class PasswordManagement(
     PasswordHashGate hashGate,
     PartnerAccess access,
     PersonalDataProtector protector,
-    IMailQueue mailQueue,
+    MailOutbox outbox,
     IAuditLog audit,
     IOptions<PmsOptions> options,
     TimeProvider time,
@@ -30,22 +30,29 @@ public sealed class PasswordManagement(
     private const string InvalidResetTokenMessage =
         "This password-reset link is unknown, expired or already used; ask for a new one.";
 
+    public const string ResetMailKind = "password-reset";
+
     /// <summary>
-    /// Queues the reset mail and returns: the look-up, the token and the mail all happen on the mail worker, so
-    /// the answer is the same, and as fast, whether or not the email belongs to an account.
+    /// Writes the reset request into the mail outbox and returns: the look-up, the token and the mail all happen on
+    /// the mail sender (<see cref="PasswordResetMailComposer"/>), so the answer is the same, and as fast, whether or
+    /// not the email belongs to an account. Once this returns, the request survives a crash of this replica.
     /// </summary>
-    public void RequestReset(string email)
+    public async Task RequestResetAsync(string email, CancellationToken cancellationToken)
     {
         email = email.Trim();
         var violations = new List<FieldViolation>();
         PartnerRules.CheckEmail(violations, "email", email);
         PartnerRules.ThrowIfAny(violations);
 
-        mailQueue.TryEnqueue(new MailJob("password-reset", (services, cancellationToken) =>
-            services.GetRequiredService<PasswordManagement>().ComposeResetMailAsync(email, cancellationToken)));
+        outbox.AddRequest(ResetMailKind, email);
+        await db.SaveChangesAsync(cancellationToken);
+        outbox.Nudge();
     }
 
-    /// <summary>Issues a reset token for the account with this email and writes the mail carrying it; null when there is none.</summary>
+    /// <summary>
+    /// Issues a reset token for the account with this email and writes the mail carrying it; null when there is none.
+    /// Runs on the mail sender, in its transaction: the token is committed with the composed mail.
+    /// </summary>
     internal async Task<MimeMessage?> ComposeResetMailAsync(string email, CancellationToken cancellationToken)
     {
         var emailHash = protector.EmailLookupHash(email);
@@ -207,4 +214,13 @@ public sealed class PasswordManagement(
         PartnerRules.CheckPassword(violations, "new_password", password, username);
         PartnerRules.ThrowIfAny(violations);
     }
+}
+
+/// <summary>Composes password-reset mails on the mail sender, from the email a reset was asked for.</summary>
+public sealed class PasswordResetMailComposer(PasswordManagement passwords) : IMailComposer
+{
+    public string Kind => PasswordManagement.ResetMailKind;
+
+    public Task<MimeMessage?> ComposeAsync(string request, CancellationToken cancellationToken) =>
+        passwords.ComposeResetMailAsync(request, cancellationToken);
 }

@@ -2,6 +2,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.Testing;
 using Grpc.Net.Client;
 using Mosip.Pms.V1;
+using Pms.Testing;
 
 namespace Pms.EndToEndTests;
 
@@ -33,7 +34,7 @@ public sealed class AppHostModeTests
     [Fact]
     public async Task DataSurvivesARestartOfTheAppHost()
     {
-        var dataDirectory = Path.Combine(Path.GetTempPath(), $"pms-e2e-restart-{Guid.NewGuid():N}");
+        var dataDirectory = TestFolders.Create("pms-e2e-restart");
         try
         {
             string firstSessionUser;
@@ -60,13 +61,7 @@ public sealed class AppHostModeTests
         }
         finally
         {
-            try
-            {
-                Directory.Delete(dataDirectory, recursive: true);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-            }
+            TestFolders.Delete(dataDirectory);
         }
     }
 

@@ -19,7 +19,7 @@ public class PmsSystemFixture : IAsyncLifetime
     public const string AdminPassword = "E2e-Admin-Password-1";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
 
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"pms-e2e-{Guid.NewGuid():N}");
+    private readonly string _dataDirectory = TestFolders.Create("pms-e2e");
     private DistributedApplication? _app;
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The system is not started.");
@@ -82,13 +82,7 @@ public class PmsSystemFixture : IAsyncLifetime
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
-        try
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-        }
+        TestFolders.Delete(_dataDirectory);
     }
 }
 

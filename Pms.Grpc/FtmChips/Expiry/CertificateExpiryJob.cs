@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Pms.Grpc.Data;
 using Pms.Grpc.Data.Entities;
+using Pms.Grpc.Mail;
 
 namespace Pms.Grpc.FtmChips.Expiry;
 
@@ -18,13 +19,14 @@ public sealed class CertificateExpiryOptions
 /// <summary>
 /// Finds MOSIP-signed partner and FTM chip certificates that expire within 30, 15, 10, 5 or 1 days and mails the
 /// provider once per threshold, as MOSIP's certificate expiry batch job does. "Once" holds across runs and replicas:
-/// each reminder is claimed in <c>certificate_expiry_notices</c> (unique per certificate and threshold) before it is
-/// sent, and released if sending fails, so the next run tries again.
+/// each reminder is claimed in <c>certificate_expiry_notices</c> (unique per certificate and threshold) in the same
+/// transaction that writes its mail into the outbox, which delivers it (retrying while the mail server is down).
 /// </summary>
 public sealed class CertificateExpiryScanner(
     PmsDbContext db,
     IPartnerContacts contacts,
-    IExpiryNotifier notifier,
+    MailOutbox outbox,
+    IOptions<PmsOptions> options,
     TimeProvider time,
     ILogger<CertificateExpiryScanner> logger)
 {
@@ -35,7 +37,7 @@ public sealed class CertificateExpiryScanner(
 
     private sealed record Expiring(ExpiringCertificateKind Kind, string ResourceId, Guid PartnerId, DateTimeOffset NotAfter, string Description);
 
-    /// <summary>One pass; returns how many reminders were sent.</summary>
+    /// <summary>One pass; returns how many reminders it wrote into the mail outbox.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -71,7 +73,8 @@ public sealed class CertificateExpiryScanner(
         }
         if (sent > 0)
         {
-            logger.LogInformation("Sent {Count} certificate expiry reminders", sent);
+            outbox.Nudge();
+            logger.LogInformation("Wrote {Count} certificate expiry reminders into the mail outbox", sent);
         }
         return sent;
     }
@@ -79,40 +82,31 @@ public sealed class CertificateExpiryScanner(
     private async Task<bool> TrySendAsync(Expiring certificate, int threshold, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var resourceType = certificate.Kind == ExpiringCertificateKind.PartnerCertificate ? PartnerCertificateResource : FtmChipNames.ResourceType;
-        var claimId = Guid.CreateVersion7();
+        var contact = await contacts.FindAsync(certificate.PartnerId, cancellationToken);
+        if (contact is null)
+        {
+            return false;
+        }
+
+        // The claim and the mail commit together: a reminder is either claimed and on its way, or neither.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var claimed = await db.Database.ExecuteSqlAsync($"""
             INSERT INTO certificate_expiry_notices (id, resource_type, resource_id, certificate_not_after, threshold_days, sent_at)
-            VALUES ({claimId}, {resourceType}, {certificate.ResourceId}, {certificate.NotAfter}, {threshold}, {now})
+            VALUES ({Guid.CreateVersion7()}, {resourceType}, {certificate.ResourceId}, {certificate.NotAfter}, {threshold}, {now})
             ON CONFLICT DO NOTHING
             """, cancellationToken);
         if (claimed == 0)
         {
             return false; // already sent, by an earlier run or another replica
         }
-
-        try
-        {
-            var contact = await contacts.FindAsync(certificate.PartnerId, cancellationToken);
-            if (contact is null)
-            {
-                await ReleaseAsync(claimId);
-                return false;
-            }
-            await notifier.SendAsync(new CertificateExpiryReminder(contact, certificate.Kind, certificate.Description, certificate.NotAfter, threshold),
-                cancellationToken);
-            return true;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogWarning(ex, "Could not send the {Threshold}-day expiry reminder for {ResourceType} {ResourceId}; will retry on the next run",
-                threshold, resourceType, certificate.ResourceId);
-            await ReleaseAsync(claimId);
-            return false;
-        }
+        outbox.Add(ExpiryMail.Kind, ExpiryMail.Compose(
+            new CertificateExpiryReminder(contact, certificate.Kind, certificate.Description, certificate.NotAfter, threshold),
+            options.Value.Mail.From));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        return true;
     }
-
-    private Task ReleaseAsync(Guid claimId) =>
-        db.CertificateExpiryNotices.Where(n => n.Id == claimId).ExecuteDeleteAsync(CancellationToken.None);
 }
 
 /// <summary>Runs <see cref="CertificateExpiryScanner"/> at start and then every <see cref="CertificateExpiryOptions.Interval"/>, on the injected clock.</summary>

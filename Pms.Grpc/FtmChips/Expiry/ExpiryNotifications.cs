@@ -1,8 +1,6 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using MimeKit;
 using Pms.Grpc.Data;
-using Pms.Grpc.Mail;
 using Pms.Grpc.Partners;
 
 namespace Pms.Grpc.FtmChips.Expiry;
@@ -45,18 +43,10 @@ public sealed class PartnerContacts(PmsDbContext db, PersonalDataProtector prote
     }
 }
 
-/// <summary>Sends certificate expiry reminders.</summary>
-public interface IExpiryNotifier
+/// <summary>The reminder mail, as it goes into the mail outbox.</summary>
+public static class ExpiryMail
 {
-    /// <summary>Sends now; throws when the mail server refuses or cannot be reached (the job then retries on its next run).</summary>
-    Task SendAsync(CertificateExpiryReminder reminder, CancellationToken cancellationToken);
-}
-
-/// <summary>Mails reminders through PMS's SMTP sender (MailKit, <c>ConnectionStrings:mail</c>).</summary>
-public sealed class MailExpiryNotifier(IMailSender sender, IOptions<PmsOptions> options) : IExpiryNotifier
-{
-    public Task SendAsync(CertificateExpiryReminder reminder, CancellationToken cancellationToken) =>
-        sender.SendAsync(Compose(reminder, options.Value.Mail.From), cancellationToken);
+    public const string Kind = "certificate-expiry";
 
     public static MimeMessage Compose(CertificateExpiryReminder reminder, string from)
     {

@@ -8,7 +8,7 @@ namespace Pms.BrowserTests.Infrastructure;
 /// </summary>
 public sealed class CertificateFiles : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("pms-browser-certs-").FullName;
+    private readonly string _directory = TestFolders.Create("pms-browser-certs");
 
     public CertificateFiles(string label)
     {
@@ -42,12 +42,6 @@ public sealed class CertificateFiles : IDisposable
 
     public void Dispose()
     {
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        TestFolders.Delete(_directory);
     }
 }

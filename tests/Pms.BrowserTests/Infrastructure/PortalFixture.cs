@@ -22,7 +22,7 @@ public sealed class PortalFixture : IAsyncLifetime
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
 
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"pms-browser-{Guid.NewGuid():N}");
+    private readonly string _dataDirectory = TestFolders.Create("pms-browser");
     private DistributedApplication? _app;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
@@ -134,13 +134,7 @@ public sealed class PortalFixture : IAsyncLifetime
             await _app.DisposeAsync();
         }
 
-        try
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-        }
+        TestFolders.Delete(_dataDirectory);
     }
 }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using Pms.Testing;
 
 namespace Pms.BrowserTests.Infrastructure;
 
@@ -26,7 +27,7 @@ public sealed partial class PublishedPortal : IAsyncDisposable
 
     public static async Task<PublishedPortal> StartAsync()
     {
-        var directory = Directory.CreateTempSubdirectory("pms-portal-published-").FullName;
+        var directory = TestFolders.Create("pms-portal-published");
         var project = Path.Combine(Repository.Root, "Pms.Web", "Pms.Web.csproj");
         await RunAsync("dotnet", ["publish", project, "-c", "Release", "-o", directory, "--nologo", "-v", "q"], PublishTimeout);
 
@@ -88,13 +89,7 @@ public sealed partial class PublishedPortal : IAsyncDisposable
         }
 
         _host.Dispose();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        TestFolders.Delete(_directory);
     }
 
     [GeneratedRegex(@"Now listening on: (http://\S+)")]

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Microsoft.Extensions.Logging;
 using Mosip.Pms.V1;
 using Pms.IntegrationTests.Infrastructure;
 
@@ -17,6 +18,7 @@ public sealed class FtmChipConcurrencyTests(FtmChipsFactory pms) : IClassFixture
         var chip = await pms.ApprovedChipAsync(provider, admin);
         var certificates = Enumerable.Range(0, 20).Select(_ => pms.ChipCertificate(provider.Organization)).ToArray();
 
+        var logMark = pms.Logs.Lines.Count;
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var calls = Enumerable.Range(0, 20).Select(i => Task.Run(async () =>
         {
@@ -68,5 +70,12 @@ public sealed class FtmChipConcurrencyTests(FtmChipsFactory pms) : IClassFixture
         // The chip is in the state the last transition left it in.
         var final = await pms.Chips.GetFtmChipAsync(new GetFtmChipRequest { FtmChipId = chip.FtmChipId }, admin);
         Assert.Equal(trail[^1].To, ValidStatuses[(int)final.Status - 1]);
+
+        // Lost races are the clients' business: nothing at error level for an operator, and no stack traces.
+        Assert.True(outcomes.Any(o => o.Code != StatusCode.OK), "the race produced no refusal to check the logs of");
+        var errors = pms.Logs.Since(logMark, LogLevel.Error);
+        Assert.True(errors.Count == 0, "error-level lines for expected refusals:\n" + string.Join("\n", errors.Take(10)));
+        var traces = pms.Logs.Since(logMark, LogLevel.Trace).Where(l => l.Exception is not null && l.Level >= LogLevel.Information).ToList();
+        Assert.True(traces.Count == 0, "stack traces logged for expected refusals:\n" + string.Join("\n", traces.Take(10)));
     }
 }

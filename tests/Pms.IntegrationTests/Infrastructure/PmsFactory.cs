@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Mosip.Pms.V1;
 using Pms.Testing;
@@ -24,6 +25,9 @@ public class PmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
     private GrpcChannel? _channel;
 
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    /// <summary>Everything PMS logged, at the levels its configuration lets through.</summary>
+    public LogCapture Logs { get; } = new();
 
     public string ConnectionString => _connectionString ?? throw new InvalidOperationException("Not initialised.");
 
@@ -72,6 +76,7 @@ public class PmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Pms:Jwt:SigningKey", JwtSigningKey);
         builder.UseSetting("Pms:KeyEncryption:MasterKey", "integration-tests-master-key-0123456789abcdef");
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         if (!ProductionRateLimits)
         {
             // Tests that are not about limits make many calls quickly from one address; tests of the limits keep the defaults.

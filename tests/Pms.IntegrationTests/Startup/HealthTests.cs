@@ -18,16 +18,16 @@ namespace Pms.IntegrationTests.Startup;
 /// </summary>
 public sealed class HealthTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private StoppablePostgresServer? _postgres;
+    private PostgresServer? _postgres;
     private PmsOnDatabase? _pms;
 
-    private StoppablePostgresServer Postgres => _postgres!;
+    private PostgresServer Postgres => _postgres!;
 
     private PmsOnDatabase Pms => _pms!;
 
     public async Task InitializeAsync()
     {
-        _postgres = await StoppablePostgresServer.StartAsync();
+        _postgres = await PostgresServer.StartOwnAsync();
         _pms = new PmsOnDatabase(await Postgres.CreateDatabaseAsync(nameof(HealthTests)));
         await _pms.InitializeAsync();
     }
@@ -68,7 +68,7 @@ public sealed class HealthTests(ITestOutputHelper output) : IAsyncLifetime
         // The process itself is fine: a liveness probe must not get it restarted for a database outage.
         Assert.Equal(HttpStatusCode.OK, (await GetHealthAsync(http, "/alive")).Status);
 
-        await Postgres.StartAgainAsync();
+        await Postgres.StartAsync();
         var up = await PollUntilAsync(http, HttpStatusCode.OK, TimeSpan.FromSeconds(30));
         output.WriteLine($"200 after {up.After.TotalMilliseconds:0} ms: {up.Body}");
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await grpcHealth.CheckAsync(new HealthCheckRequest())).Status);
@@ -84,7 +84,7 @@ public sealed class HealthTests(ITestOutputHelper output) : IAsyncLifetime
 
         // No health probe runs while PostgreSQL is away, so nothing cleared the pool of dead connections.
         await Postgres.StopAsync();
-        await Postgres.StartAgainAsync();
+        await Postgres.StartAsync();
 
         var failures = 0;
         for (var i = 0; i < 10; i++)

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Mosip.Pms.V1;
 using Pms.Grpc.Data;
 using Pms.IntegrationTests.Infrastructure;
@@ -9,6 +10,19 @@ namespace Pms.IntegrationTests.Startup;
 
 public sealed class StartupTests
 {
+    [Fact]
+    public async Task AFreshDatabaseIsMigratedWithoutAnErrorLine()
+    {
+        await using var factory = new PmsFactory();
+        await factory.InitializeAsync();
+        await factory.LoginAsAdminAsync();
+
+        // EF used to log "relation __EFMigrationsHistory does not exist" at Error on every first start.
+        var errors = factory.Logs.Lines.Where(l => l.Level >= LogLevel.Error).ToList();
+        Assert.True(errors.Count == 0, "error-level lines on a normal first start:\n" + string.Join("\n", errors.Take(10)));
+        Assert.Contains(factory.Logs.Lines, l => l.Message.Contains("Database schema is up to date"));
+    }
+
     [Fact]
     public async Task OutsideDevelopmentAMissingSecretStopsStartUpNamingTheVariable()
     {

@@ -181,7 +181,7 @@ public class OpenSslAgreementTests
     {
         var root = TestCertificates.Root("P7 Root", Ec());
         var leaf = root.IssueLeaf("P7 Leaf", Ec());
-        var directory = Directory.CreateTempSubdirectory("pms-openssl-");
+        var directory = new DirectoryInfo(TestFolders.Create("pms-openssl"));
         try
         {
             var bundlePath = Path.Combine(directory.FullName, "bundle.pem");
@@ -204,7 +204,7 @@ public class OpenSslAgreementTests
 
     private static (bool Trusted, string Output) OpenSslVerify(Chain chain)
     {
-        var directory = Directory.CreateTempSubdirectory("pms-openssl-");
+        var directory = new DirectoryInfo(TestFolders.Create("pms-openssl"));
         try
         {
             var rootPath = Path.Combine(directory.FullName, "root.pem");

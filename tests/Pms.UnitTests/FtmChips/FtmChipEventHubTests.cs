@@ -76,7 +76,17 @@ public sealed class FtmChipEventHubTests
     private static FtmChipEventHub NewHub(int capacity) => new(
         new ConfigurationBuilder().Build(),
         Options.Create(new FtmChipWatchOptions { SubscriberCapacity = capacity }),
+        new RunningHost(),
         NullLogger<FtmChipEventHub>.Instance);
+
+    // A host that is neither starting nor stopping: these tests are about fan-out, not shutdown.
+    private sealed class RunningHost : Microsoft.Extensions.Hosting.IHostApplicationLifetime
+    {
+        public CancellationToken ApplicationStarted => CancellationToken.None;
+        public CancellationToken ApplicationStopping => CancellationToken.None;
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+        public void StopApplication() { }
+    }
 
     private static FtmChipChange NewChange() => new(Guid.NewGuid(), Guid.NewGuid(), FtmChipChangeKind.Approved, Guid.NewGuid(),
         FtmChipStatus.PendingApproval, FtmChipStatus.Approved, "admin", new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));

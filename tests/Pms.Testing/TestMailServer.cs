@@ -6,7 +6,7 @@ using SmtpServer;
 using SmtpServer.Protocol;
 using SmtpServer.Storage;
 
-namespace Pms.IntegrationTests.Infrastructure;
+namespace Pms.Testing;
 
 /// <summary>An SMTP server inside the test process that keeps every message it receives, for tests to read.</summary>
 public sealed class TestMailServer : IAsyncDisposable
@@ -34,9 +34,10 @@ public sealed class TestMailServer : IAsyncDisposable
     /// <summary>The <c>mail</c> connection string that points PMS here.</summary>
     public string ConnectionString => $"Endpoint=smtp://127.0.0.1:{Port}";
 
-    public static async Task<TestMailServer> StartAsync()
+    /// <summary>Starts listening on <paramref name="port"/> (a free one when null) and returns once it answers.</summary>
+    public static async Task<TestMailServer> StartAsync(int? port = null)
     {
-        var server = new TestMailServer(FreePort());
+        var server = new TestMailServer(port ?? FreePort());
         // Listening starts in the background: wait until the port answers.
         for (var attempt = 0; ; attempt++)
         {
@@ -49,6 +50,18 @@ public sealed class TestMailServer : IAsyncDisposable
             catch (SocketException) when (attempt < 100)
             {
                 await Task.Delay(50);
+            }
+        }
+    }
+
+    /// <summary>Every message received, in arrival order.</summary>
+    public IReadOnlyList<MimeMessage> Messages
+    {
+        get
+        {
+            lock (_messages)
+            {
+                return [.. _messages];
             }
         }
     }
@@ -93,7 +106,8 @@ public sealed class TestMailServer : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private static int FreePort()
+    /// <summary>A local port nothing listens on (yet).</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -112,26 +126,6 @@ public sealed class TestMailServer : IAsyncDisposable
                 owner._messages.Add(message);
             }
             return Task.FromResult(SmtpResponse.Ok);
-        }
-    }
-}
-
-/// <summary>A <see cref="PmsFactory"/> whose mail goes to a <see cref="TestMailServer"/> of its own.</summary>
-public class PmsWithMailFactory : PmsFactory
-{
-    private TestMailServer? _mail;
-
-    public TestMailServer Mail => _mail ?? throw new InvalidOperationException("Not initialised.");
-
-    protected override async Task BeforeStartAsync() => _mail = await TestMailServer.StartAsync();
-
-    protected override string MailConnectionString => Mail.ConnectionString;
-
-    protected override async Task AfterStopAsync()
-    {
-        if (_mail is not null)
-        {
-            await _mail.DisposeAsync();
         }
     }
 }
