@@ -26,6 +26,8 @@ public sealed class StoppablePostgresServer : IAsyncDisposable
 
     public string AdminConnectionString => PostgresServer.AdminConnectionString(_port);
 
+    public int Port => _port;
+
     public static async Task<StoppablePostgresServer> StartAsync()
     {
         var bin = PostgresServer.RequireBinaries();
