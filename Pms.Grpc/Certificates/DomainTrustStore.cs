@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace Pms.Grpc.Certificates;
 
 /// <summary>ROOT (a self-signed trust anchor) or INTERMEDIATE.</summary>
@@ -77,11 +75,11 @@ public sealed class DomainTrustStore
     private static readonly Node[] NoNodes = [];
 
     // Verdicts of signature checks on certificates that are not stored (leaves, extra intermediates), keyed by the
-    // two SHA-256 thumbprints: a verdict never changes, and internal services ask about the same certificates
-    // again and again. Bounded; emptied when full.
-    private const int SignatureCacheCapacity = 10_000;
-    private readonly ConcurrentDictionary<(string Child, string Issuer), bool> _signatureCache = new();
-    private int _signatureCacheCount;
+    // two SHA-256 thumbprints. A verdict depends on nothing else, so one process-wide cache serves every snapshot;
+    // internal services ask about the same certificates again and again. Least recently used verdicts go first.
+    internal const int SignatureCacheCapacity = 10_000;
+    private static readonly BoundedLruCache<(string Child, string Issuer), bool> SignatureCache = new(SignatureCacheCapacity);
+    private static long _lastVersion;
 
     private readonly Node[] _nodes;
     private readonly Dictionary<string, Node[]> _bySubject;
@@ -92,6 +90,7 @@ public sealed class DomainTrustStore
     private DomainTrustStore(string domain, IEnumerable<TrustStoreEntry> entries)
     {
         Domain = domain;
+        Version = Interlocked.Increment(ref _lastVersion);
         _byId = [];
         _byThumbprint = new(StringComparer.Ordinal);
         var nodes = new List<Node>();
@@ -141,6 +140,9 @@ public sealed class DomainTrustStore
 
     /// <summary>The partner domain (FTM, DEVICE, AUTH); used in messages.</summary>
     public string Domain { get; }
+
+    /// <summary>Unique to this snapshot in this process: a cached answer made with another snapshot is not this one's.</summary>
+    public long Version { get; }
 
     public IReadOnlyList<TrustStoreEntry> Entries { get; }
 
@@ -301,19 +303,13 @@ public sealed class DomainTrustStore
         }
     }
 
-    private bool? TryGetCachedSignature(ParsedCertificate child, ParsedCertificate issuer) =>
-        _signatureCache.TryGetValue((child.ThumbprintSha256, issuer.ThumbprintSha256), out var verified) ? verified : null;
+    private static bool? TryGetCachedSignature(ParsedCertificate child, ParsedCertificate issuer) =>
+        SignatureCache.TryGet((child.ThumbprintSha256, issuer.ThumbprintSha256), out var verified) ? verified : null;
 
-    private bool VerifyAndCache(ParsedCertificate child, ParsedCertificate issuer)
+    private static bool VerifyAndCache(ParsedCertificate child, ParsedCertificate issuer)
     {
         var verified = child.IsSignedBy(issuer);
-        if (Interlocked.Increment(ref _signatureCacheCount) > SignatureCacheCapacity)
-        {
-            _signatureCache.Clear();
-            Interlocked.Exchange(ref _signatureCacheCount, 0);
-        }
-
-        _signatureCache[(child.ThumbprintSha256, issuer.ThumbprintSha256)] = verified;
+        SignatureCache.Set((child.ThumbprintSha256, issuer.ThumbprintSha256), verified);
         return verified;
     }
 
@@ -508,7 +504,7 @@ public sealed class DomainTrustStore
 
             if (!signatureVerified)
             {
-                if (store.TryGetCachedSignature(child, issuer) is { } cached)
+                if (TryGetCachedSignature(child, issuer) is { } cached)
                 {
                     if (!cached)
                     {
@@ -524,7 +520,7 @@ public sealed class DomainTrustStore
                         $"Gave up building a path for '{certificate.Subject}' after {TrustPathLimits.MaxSignatureChecks} signature checks.");
                     return false;
                 }
-                else if (!store.VerifyAndCache(child, issuer))
+                else if (!VerifyAndCache(child, issuer))
                 {
                     return Fail(hop, InvalidSignature(child, issuer, role));
                 }

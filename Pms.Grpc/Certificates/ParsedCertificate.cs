@@ -35,6 +35,8 @@ public sealed class ParsedCertificate
     private readonly byte[]? _subjectKeyIdentifier;
     private readonly byte[]? _authorityKeyIdentifier;
     private AsymmetricKeyParameter? _publicKey;
+    private PlatformPublicKey? _platformKey;
+    private int _platformKeyState; // 0 not yet imported, 1 imported, 2 the platform cannot import it
     private int _selfSignature; // 0 not yet checked, 1 verifies with its own key, 2 does not
 
     private ParsedCertificate(X509Certificate certificate)
@@ -242,9 +244,35 @@ public sealed class ParsedCertificate
         return ticks >= _notBeforeTicks && ticks <= _notAfterTicks;
     }
 
-    /// <summary>Its signature verifies with <paramref name="issuer"/>'s public key.</summary>
+    /// <summary>
+    /// Its signature verifies with <paramref name="issuer"/>'s public key: by the platform (OpenSSL) for RSA PKCS#1 v1.5
+    /// and ECDSA with SHA-2, by BouncyCastle otherwise. Either way the signature algorithm inside the signed part must
+    /// equal the outer one (RFC 5280 §4.1.1.2), and what is verified is the DER of the TBSCertificate.
+    /// </summary>
     public bool IsSignedBy(ParsedCertificate issuer)
     {
+        var structure = Certificate.CertificateStructure;
+        if (!SameAlgorithm(structure.SignatureAlgorithm, structure.TbsCertificate.Signature))
+        {
+            return false;
+        }
+
+        if (issuer.PlatformKey is { } platformKey)
+        {
+            try
+            {
+                if (platformKey.Verify(structure.SignatureAlgorithm, structure.TbsCertificate.GetEncoded(Asn1Encodable.Der),
+                        structure.Signature.GetOctets()) is { } verified)
+                {
+                    return verified;
+                }
+            }
+            catch (CryptographicException)
+            {
+                return false;
+            }
+        }
+
         if (issuer.PublicKey is not { } key)
         {
             return false;
@@ -259,6 +287,36 @@ public sealed class ParsedCertificate
         {
             return false;
         }
+    }
+
+    // The subject key for platform verification, imported on first use; null when the platform cannot take it.
+    private PlatformPublicKey? PlatformKey
+    {
+        get
+        {
+            var state = Volatile.Read(ref _platformKeyState);
+            if (state == 0)
+            {
+                _platformKey = PlatformPublicKey.TryCreate(Certificate.CertificateStructure.SubjectPublicKeyInfo);
+                state = _platformKey is null ? 2 : 1;
+                Volatile.Write(ref _platformKeyState, state);
+            }
+
+            return state == 1 ? _platformKey : null;
+        }
+    }
+
+    // As BouncyCastle compares them: same OID, and the same parameters where absent and NULL count as equal.
+    private static bool SameAlgorithm(AlgorithmIdentifier outer, AlgorithmIdentifier inner)
+    {
+        if (!outer.Algorithm.Equals(inner.Algorithm))
+        {
+            return false;
+        }
+
+        var outerParameters = outer.Parameters is DerNull ? null : outer.Parameters;
+        var innerParameters = inner.Parameters is DerNull ? null : inner.Parameters;
+        return outerParameters is null ? innerParameters is null : outerParameters.Equals(innerParameters);
     }
 
     /// <summary>The authorityKeyIdentifier of this certificate does not contradict <paramref name="issuer"/>'s subjectKeyIdentifier.</summary>
