@@ -15,6 +15,8 @@ public sealed class PmsOptions
     public MailOptions Mail { get; set; } = new();
     public CertificateOptions Certificates { get; set; } = new();
     public TrustStoreOptions TrustStore { get; set; } = new();
+    public RateLimitOptions RateLimits { get; set; } = new();
+    public DiagnosticsOptions Diagnostics { get; set; } = new();
 }
 
 public sealed class BootstrapAdminOptions
@@ -31,9 +33,41 @@ public sealed class JwtOptions
     /// <summary>HMAC-SHA256 key, at least 32 characters. Never committed.</summary>
     public string? SigningKey { get; set; }
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
+    /// <summary>Sliding: each refresh issues a refresh token valid this long, but never past <see cref="SessionLifetime"/>.</summary>
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(1);
-    public int MaxFailedAccessAttempts { get; set; } = 5;
-    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
+    /// <summary>Absolute: a session ends this long after sign-in however often it is refreshed.</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(12);
+}
+
+/// <summary>
+/// Limits on what a caller may repeat (docs/security.md, "Rate limits"). Per client address unless stated; the
+/// address is the TCP peer, or X-Forwarded-For when the peer is a trusted proxy (loopback, or <see cref="TrustedProxies"/>).
+/// </summary>
+public sealed class RateLimitOptions
+{
+    /// <summary>Login calls per client address.</summary>
+    public RateLimitRule SignIn { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) };
+    /// <summary>Password checks per username, from every client and replica together (counted in the database).
+    /// Keep it above what one address may send in a window, so that one client alone cannot shut the owner out.</summary>
+    public RateLimitRule PasswordChecksPerAccount { get; set; } = new() { PermitLimit = 30, Window = TimeSpan.FromMinutes(1) };
+    /// <summary>RegisterPartner calls per client address.</summary>
+    public RateLimitRule Registration { get; set; } = new() { PermitLimit = 5, Window = TimeSpan.FromMinutes(1) };
+    /// <summary>RequestPasswordReset and ResetPassword calls per client address.</summary>
+    public RateLimitRule PasswordReset { get; set; } = new() { PermitLimit = 5, Window = TimeSpan.FromMinutes(1) };
+    /// <summary>RefreshSession and Logout calls per client address.</summary>
+    public RateLimitRule Session { get; set; } = new() { PermitLimit = 60, Window = TimeSpan.FromMinutes(1) };
+    /// <summary>Certificate uploads (CA, partner, chip) per signed-in user.</summary>
+    public RateLimitRule CertificateUpload { get; set; } = new() { PermitLimit = 30, Window = TimeSpan.FromMinutes(1) };
+    /// <summary>Password-reset mails per account per hour, counted in the database so replicas agree.</summary>
+    public int ResetMailsPerAccountPerHour { get; set; } = 3;
+    /// <summary>Addresses of reverse proxies whose X-Forwarded-For is believed, besides loopback (where pms-web runs).</summary>
+    public List<string> TrustedProxies { get; set; } = [];
+}
+
+public sealed class RateLimitRule
+{
+    public int PermitLimit { get; set; }
+    public TimeSpan Window { get; set; }
 }
 
 public sealed class KeyEncryptionOptions
@@ -69,4 +103,10 @@ public sealed class TrustStoreOptions
 
     /// <summary>How often cached trust stores are compared with the database, in case a notification was missed. Zero turns it off.</summary>
     public TimeSpan ConsistencyCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+public sealed class DiagnosticsOptions
+{
+    /// <summary>Name the answering instance in a <c>pms-served-by</c> response header (host/process id), to see how calls spread over replicas.</summary>
+    public bool ServedByHeader { get; set; }
 }

@@ -8,10 +8,18 @@ builder.AddApplicationServices();
 
 var app = builder.Build();
 
+if (BreakGlass.IsCommand(args))
+{
+    return await BreakGlass.RunAsync(app, args);
+}
+
 await app.InitializePmsAsync();
 
+app.UseForwardedHeaders();
+app.UseServedByHeader();
 app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
 app.UseAuthentication();
+app.UseRateLimiter();
 app.UseAuthorization();
 
 app.MapGrpcService<PartnerGrpcService>();
@@ -23,5 +31,6 @@ app.MapGrpcReflectionService().AllowAnonymous();
 app.MapDefaultEndpoints();
 
 app.Run();
+return 0;
 
 public partial class Program;

@@ -7,6 +7,8 @@ public class PmsDbContext(DbContextOptions<PmsDbContext> options) : DbContext(op
 {
     public DbSet<UserAccount> Users => Set<UserAccount>();
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+    public DbSet<UserSession> Sessions => Set<UserSession>();
+    public DbSet<SignInAttempts> SignInAttempts => Set<SignInAttempts>();
     public DbSet<PasswordResetToken> PasswordResetTokens => Set<PasswordResetToken>();
     public DbSet<Partner> Partners => Set<Partner>();
     public DbSet<PartnerCertificate> PartnerCertificates => Set<PartnerCertificate>();
@@ -36,9 +38,24 @@ public class PmsDbContext(DbContextOptions<PmsDbContext> options) : DbContext(op
             e.HasOne(t => t.User).WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
         });
 
+        modelBuilder.Entity<UserSession>(e =>
+        {
+            e.ToTable("sessions");
+            e.HasIndex(s => new { s.UserId, s.RevokedAt });
+            e.HasOne(s => s.User).WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<SignInAttempts>(e =>
+        {
+            e.HasKey(a => a.NormalizedUsername);
+            e.Property(a => a.NormalizedUsername).HasMaxLength(64);
+        });
+
         modelBuilder.Entity<PasswordResetToken>(e =>
         {
             e.HasIndex(t => t.TokenHash).IsUnique();
+            // The per-account cap on reset mails counts recent tokens.
+            e.HasIndex(t => new { t.UserId, t.CreatedAt });
             e.HasOne(t => t.User).WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
         });
 

@@ -93,7 +93,10 @@ public sealed class ExceptionMappingInterceptor(ILogger<ExceptionMappingIntercep
         string.IsNullOrEmpty(violation.MosipErrorCode) ? null : violation.MosipErrorCode,
         metadata: violation.Cause is null ? null : new Dictionary<string, string> { ["cause"] = violation.Cause });
 
-    public static RpcException ToRpcException(PmsException error)
+    public static RpcException ToRpcException(PmsException error) => ToStatus(error).ToRpcException();
+
+    /// <summary>The refusal as the <c>google.rpc.Status</c> clients read: ErrorInfo, and BadRequest or RetryInfo where they apply.</summary>
+    public static Google.Rpc.Status ToStatus(PmsException error)
     {
         var info = new ErrorInfo { Reason = error.Reason, Domain = ErrorDomain };
         if (!string.IsNullOrEmpty(error.MosipErrorCode))
@@ -118,6 +121,10 @@ public sealed class ExceptionMappingInterceptor(ILogger<ExceptionMappingIntercep
                 new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }));
             status.Details.Add(Any.Pack(badRequest));
         }
-        return status.ToRpcException();
+        if (error.RetryDelay is { } retryDelay)
+        {
+            status.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(retryDelay < TimeSpan.Zero ? TimeSpan.Zero : retryDelay) }));
+        }
+        return status;
     }
 }

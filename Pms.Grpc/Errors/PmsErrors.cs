@@ -41,6 +41,11 @@ public static class PmsErrors
     public static void PermissionDenied(string reason, string message) =>
         throw new PmsException(StatusCode.PermissionDenied, reason, message);
 
+    /// <summary>RESOURCE_EXHAUSTED with a RetryInfo: the caller may try again after <paramref name="retryDelay"/>.</summary>
+    [DoesNotReturn]
+    public static void ResourceExhausted(string reason, string message, TimeSpan retryDelay) =>
+        throw new PmsException(StatusCode.ResourceExhausted, reason, message) { RetryDelay = retryDelay };
+
     [DoesNotReturn]
     public static void Aborted(string reason, string message) =>
         throw new PmsException(StatusCode.Aborted, reason, message);

@@ -24,4 +24,6 @@ public sealed class PmsException(
     public string? MosipErrorCode { get; } = mosipErrorCode;
     public IReadOnlyList<FieldViolation> FieldViolations { get; } = fieldViolations ?? [];
     public IReadOnlyDictionary<string, string> Metadata { get; } = metadata ?? new Dictionary<string, string>();
+    /// <summary>When to try again, sent as <c>google.rpc.RetryInfo</c> (with RESOURCE_EXHAUSTED).</summary>
+    public TimeSpan? RetryDelay { get; init; }
 }

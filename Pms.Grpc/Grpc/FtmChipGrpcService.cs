@@ -1,16 +1,20 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.RateLimiting;
 using Mosip.Pms.V1;
+using Pms.Grpc.Auditing;
 using Pms.Grpc.Errors;
 using Pms.Grpc.FtmChips;
 using Pms.Grpc.Identity;
+using Pms.Grpc.Infrastructure;
 using Entities = Pms.Grpc.Data.Entities;
 
 namespace Pms.Grpc.Grpc;
 
 /// <summary>gRPC adapter for <c>mosip.pms.v1.FtmChipService</c>: maps messages to the chip domain and back.</summary>
-public sealed class FtmChipGrpcService(FtmChipLifecycle lifecycle, FtmChipQueries queries, FtmChipWatcher watcher)
+public sealed class FtmChipGrpcService(FtmChipLifecycle lifecycle, FtmChipQueries queries, FtmChipWatcher watcher, SessionRegistry sessions,
+    RefusedUploads refusedUploads)
     : FtmChipService.FtmChipServiceBase
 {
     private const string Readers = Roles.PartnerAdmin + "," + Roles.FtmProvider + "," + Roles.Service;
@@ -20,9 +24,14 @@ public sealed class FtmChipGrpcService(FtmChipLifecycle lifecycle, FtmChipQuerie
         ToMessage(await lifecycle.AddAsync(context.GetCurrentUser(), request.Make, request.Model, context.CancellationToken));
 
     [Authorize(Roles = Roles.AdminOrFtmProvider)]
-    public override async Task<FtmChip> UploadFtmChipCertificate(UploadFtmChipCertificateRequest request, ServerCallContext context) =>
-        ToMessage(await lifecycle.UploadCertificateAsync(context.GetCurrentUser(), request.FtmChipId, request.CertificateData.Memory,
-            request.Etag, context.CancellationToken));
+    [EnableRateLimiting(RateLimitPolicies.CertificateUpload)]
+    public override async Task<FtmChip> UploadFtmChipCertificate(UploadFtmChipCertificateRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCurrentUser();
+        return ToMessage(await refusedUploads.AuditRefusalAsync(caller, "FTM_CHIP_CERTIFICATE_REFUSED", "ftm_chip", request.FtmChipId,
+            () => lifecycle.UploadCertificateAsync(caller, request.FtmChipId, request.CertificateData.Memory, request.Etag, context.CancellationToken),
+            context.CancellationToken));
+    }
 
     [Authorize(Roles = Roles.PartnerAdmin)]
     public override async Task<FtmChip> ApproveFtmChip(ApproveFtmChipRequest request, ServerCallContext context) =>
@@ -79,21 +88,31 @@ public sealed class FtmChipGrpcService(FtmChipLifecycle lifecycle, FtmChipQuerie
     [Authorize(Roles = Readers)]
     public override async Task WatchFtmChips(WatchFtmChipsRequest request, IServerStreamWriter<FtmChipEvent> responseStream, ServerCallContext context)
     {
-        using var watch = await watcher.OpenAsync(context.GetCurrentUser(), request.PartnerId, StatusFilter(request.Status, "status"),
-            context.CancellationToken);
-        // Headers go out once the watch listens: a client that awaits them knows every later change reaches it.
-        await context.WriteResponseHeadersAsync([]);
-        await foreach (var item in watch.ReadAllAsync(context.CancellationToken))
+        // The stream lives no longer than the caller's session and access token: revocation or expiry ends it.
+        using var session = sessions.Follow(context.GetHttpContext().User);
+        using var live = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, session.Ended);
+        try
         {
-            await responseStream.WriteAsync(new FtmChipEvent
+            using var watch = await watcher.OpenAsync(context.GetCurrentUser(), request.PartnerId, StatusFilter(request.Status, "status"),
+                live.Token);
+            // Headers go out once the watch listens: a client that awaits them knows every later change reaches it.
+            await context.WriteResponseHeadersAsync([]);
+            await foreach (var item in watch.ReadAllAsync(live.Token))
             {
-                FtmChip = ToMessage(item.Chip),
-                EventType = (FtmChipEventType)(int)item.Change.Kind,
-                PreviousStatus = item.Change.From is { } from ? (FtmChipStatus)(int)from : FtmChipStatus.Unspecified,
-                Actor = item.Change.Actor,
-                OccurredAt = Timestamp.FromDateTimeOffset(item.Change.OccurredAt),
-                EventId = item.Change.AuditEventId.ToString(),
-            }, context.CancellationToken);
+                await responseStream.WriteAsync(new FtmChipEvent
+                {
+                    FtmChip = ToMessage(item.Chip),
+                    EventType = (FtmChipEventType)(int)item.Change.Kind,
+                    PreviousStatus = item.Change.From is { } from ? (FtmChipStatus)(int)from : FtmChipStatus.Unspecified,
+                    Actor = item.Change.Actor,
+                    OccurredAt = Timestamp.FromDateTimeOffset(item.Change.OccurredAt),
+                    EventId = item.Change.AuditEventId.ToString(),
+                }, live.Token);
+            }
+        }
+        catch (OperationCanceledException) when (session.Ended.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw session.Refusal();
         }
     }
 

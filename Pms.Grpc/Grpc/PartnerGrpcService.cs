@@ -1,9 +1,12 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.RateLimiting;
 using Mosip.Pms.V1;
+using Pms.Grpc.Auditing;
 using Pms.Grpc.Errors;
 using Pms.Grpc.Identity;
+using Pms.Grpc.Infrastructure;
 using Pms.Grpc.Partners;
 using Entities = Pms.Grpc.Data.Entities;
 
@@ -19,11 +22,13 @@ public sealed class PartnerGrpcService(
     PartnerAccess access,
     PartnerAdministration administration,
     PartnerQueries queries,
-    PartnerCertificates certificates) : PartnerService.PartnerServiceBase
+    PartnerCertificates certificates,
+    RefusedUploads refusedUploads) : PartnerService.PartnerServiceBase
 {
     private const string AnyPartnerOrAdmin = Roles.AnyPartner + "," + Roles.PartnerAdmin;
 
     [AllowAnonymous]
+    [EnableRateLimiting(RateLimitPolicies.SignIn)]
     public override async Task<LoginResponse> Login(LoginRequest request, ServerCallContext context)
     {
         var session = await sessions.LoginAsync(request.Username, request.Password, context.CancellationToken);
@@ -42,6 +47,7 @@ public sealed class PartnerGrpcService(
     }
 
     [AllowAnonymous]
+    [EnableRateLimiting(RateLimitPolicies.Session)]
     public override async Task<RefreshSessionResponse> RefreshSession(RefreshSessionRequest request, ServerCallContext context)
     {
         var session = await sessions.RefreshAsync(request.RefreshToken, context.CancellationToken);
@@ -61,6 +67,7 @@ public sealed class PartnerGrpcService(
 
     // The refresh token is the credential here: an expired access token must not stop a sign-out.
     [AllowAnonymous]
+    [EnableRateLimiting(RateLimitPolicies.Session)]
     public override async Task<Empty> Logout(LogoutRequest request, ServerCallContext context)
     {
         await sessions.LogoutAsync(request.RefreshToken, context.CancellationToken);
@@ -68,6 +75,7 @@ public sealed class PartnerGrpcService(
     }
 
     [AllowAnonymous]
+    [EnableRateLimiting(RateLimitPolicies.Registration)]
     public override async Task<Partner> RegisterPartner(RegisterPartnerRequest request, ServerCallContext context)
     {
         var form = new PartnerRegistrationForm(
@@ -84,6 +92,7 @@ public sealed class PartnerGrpcService(
     }
 
     [AllowAnonymous]
+    [EnableRateLimiting(RateLimitPolicies.PasswordReset)]
     public override Task<Empty> RequestPasswordReset(RequestPasswordResetRequest request, ServerCallContext context)
     {
         passwords.RequestReset(request.Email);
@@ -91,6 +100,7 @@ public sealed class PartnerGrpcService(
     }
 
     [AllowAnonymous]
+    [EnableRateLimiting(RateLimitPolicies.PasswordReset)]
     public override async Task<Empty> ResetPassword(ResetPasswordRequest request, ServerCallContext context)
     {
         await passwords.ResetAsync(request.ResetToken, request.NewPassword, context.CancellationToken);
@@ -137,8 +147,13 @@ public sealed class PartnerGrpcService(
     }
 
     [Authorize(Roles = Roles.AnyPartner)]
-    public override async Task<Mosip.Pms.V1.PartnerCertificate> UploadPartnerCertificate(UploadPartnerCertificateRequest request, ServerCallContext context) =>
-        ToMessage(await certificates.UploadAsync(context.GetCurrentUser(), request.CertificateData.Memory, context.CancellationToken));
+    [EnableRateLimiting(RateLimitPolicies.CertificateUpload)]
+    public override async Task<Mosip.Pms.V1.PartnerCertificate> UploadPartnerCertificate(UploadPartnerCertificateRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCurrentUser();
+        return ToMessage(await refusedUploads.AuditRefusalAsync(caller, "PARTNER_CERTIFICATE_REFUSED", "partner", caller.PartnerId?.ToString() ?? "",
+            () => certificates.UploadAsync(caller, request.CertificateData.Memory, context.CancellationToken), context.CancellationToken));
+    }
 
     [Authorize(Roles = AnyPartnerOrAdmin)]
     public override async Task<Mosip.Pms.V1.PartnerCertificate> GetPartnerCertificate(GetPartnerCertificateRequest request, ServerCallContext context) =>

@@ -1,8 +1,10 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.RateLimiting;
 using Mosip.Pms.V1;
 using Pms.Grpc.Identity;
+using Pms.Grpc.Infrastructure;
 using Pms.Grpc.TrustStore;
 using Entities = Pms.Grpc.Data.Entities;
 
@@ -17,6 +19,7 @@ public sealed class TrustStoreGrpcService(
     TimeProvider time) : TrustStoreService.TrustStoreServiceBase
 {
     [Authorize(Roles = Roles.PartnerAdmin)]
+    [EnableRateLimiting(RateLimitPolicies.CertificateUpload)]
     public override async Task<UploadCaCertificateResponse> UploadCaCertificate(UploadCaCertificateRequest request, ServerCallContext context)
     {
         var result = await uploads.UploadAsync(

@@ -1,7 +1,3 @@
-using System.Text;
-using Google.Protobuf;
-using Google.Protobuf.WellKnownTypes;
-using Google.Rpc;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -27,12 +23,33 @@ public static class AuthenticationExtensions
                 options.TokenValidationParameters = issuer.ValidationParameters();
                 options.Events = new JwtBearerEvents
                 {
+                    // A valid signature is not enough: the session must still be alive (not signed out, revoked or past its end).
+                    OnTokenValidated = async context =>
+                    {
+                        var principal = context.Principal!;
+                        if (!Guid.TryParse(principal.FindFirst(PmsClaims.SessionId)?.Value, out var sessionId)
+                            || !Guid.TryParse(principal.FindFirst(PmsClaims.Subject)?.Value, out var userId))
+                        {
+                            context.Fail(new SessionEndedException(SessionState.Revoked));
+                            return;
+                        }
+                        var state = await context.HttpContext.RequestServices.GetRequiredService<SessionRegistry>()
+                            .CheckAsync(sessionId, userId, context.HttpContext.RequestAborted);
+                        if (state != SessionState.Active)
+                        {
+                            context.Fail(new SessionEndedException(state));
+                        }
+                    },
                     OnChallenge = async context =>
                     {
                         context.HandleResponse();
                         var (reason, message) = context.AuthenticateFailure switch
                         {
                             SecurityTokenExpiredException => ("TOKEN_EXPIRED", "The access token has expired; refresh the session or sign in again."),
+                            SessionEndedException { State: SessionState.Expired } =>
+                                ("SESSION_EXPIRED", "The session reached its absolute lifetime; sign in again."),
+                            SessionEndedException =>
+                                ("SESSION_REVOKED", "This session was ended (sign-out, password change or reset, or deactivation); sign in again."),
                             not null => ("INVALID_TOKEN", "The access token is not valid (bad signature, issuer or format); sign in again."),
                             null when string.IsNullOrEmpty(context.Request.Headers.Authorization) =>
                                 ("AUTHENTICATION_REQUIRED", "Sign in first: send 'authorization: Bearer <access token>'."),
@@ -56,45 +73,12 @@ public static class AuthenticationExtensions
         return services;
     }
 
-    // A trailers-only gRPC response: HTTP 200 with grpc-status in the headers, understood by gRPC and gRPC-Web clients.
-    private static Task WriteGrpcErrorAsync(HttpContext http, StatusCode code, string reason, string message)
-    {
-        if (http.Response.HasStarted)
-        {
-            return Task.CompletedTask;
-        }
-        var status = new Google.Rpc.Status
-        {
-            Code = (int)code,
-            Message = message,
-            Details = { Any.Pack(new ErrorInfo { Reason = reason, Domain = ExceptionMappingInterceptor.ErrorDomain }) },
-        };
-        var requestType = http.Request.ContentType ?? "";
-        http.Response.StatusCode = StatusCodes.Status200OK;
-        http.Response.ContentType = requestType.StartsWith("application/grpc", StringComparison.Ordinal)
-            ? requestType.Split(';')[0]
-            : "application/grpc";
-        http.Response.Headers["grpc-status"] = ((int)code).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        http.Response.Headers["grpc-message"] = PercentEncode(message);
-        http.Response.Headers["grpc-status-details-bin"] = Convert.ToBase64String(status.ToByteArray()).TrimEnd('=');
-        return Task.CompletedTask;
-    }
+    private static Task WriteGrpcErrorAsync(HttpContext http, StatusCode code, string reason, string message) =>
+        GrpcErrorResponse.WriteAsync(http, new PmsException(code, reason, message));
+}
 
-    // grpc-message is percent-encoded UTF-8 (gRPC over HTTP/2 spec).
-    private static string PercentEncode(string value)
-    {
-        var builder = new StringBuilder(value.Length);
-        foreach (var b in Encoding.UTF8.GetBytes(value))
-        {
-            if (b is >= 0x20 and <= 0x7E && b != (byte)'%')
-            {
-                builder.Append((char)b);
-            }
-            else
-            {
-                builder.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
-            }
-        }
-        return builder.ToString();
-    }
+/// <summary>The access token is genuine but its session is over.</summary>
+public sealed class SessionEndedException(SessionState state) : Exception($"The session is {state.ToString().ToLowerInvariant()}.")
+{
+    public SessionState State { get; } = state;
 }

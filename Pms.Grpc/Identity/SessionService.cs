@@ -18,20 +18,23 @@ public sealed record SessionTokens(
     bool ConsentRequired);
 
 /// <summary>
-/// Sign-in, refresh-token rotation and sign-out. Every refusal of a password looks the same, whether
-/// the username exists, the password is wrong or the account is locked, so answers reveal no account.
+/// Sign-in, refresh-token rotation and sign-out. Every refusal of a password looks the same, and costs the same work
+/// (a password hash, a count in <c>sign_in_attempts</c>, an audit row), whether or not the username exists. There is
+/// no lockout: <see cref="SignInThrottle"/> bounds the checks per username, and the rate limiter bounds each client.
 /// </summary>
 public sealed class SessionService(
     PmsDbContext db,
     IPasswordHasher<UserAccount> hasher,
     TokenIssuer tokens,
+    SignInThrottle throttle,
+    PasswordHashGate hashGate,
+    SessionRegistry registry,
     IAuditLog audit,
     IOptions<PmsOptions> options,
     TimeProvider time,
     ConsentPolicy consent)
 {
-    private const string InvalidCredentialsMessage =
-        "The username or password is incorrect, or the account is locked for a while after repeated failures.";
+    private const string InvalidCredentialsMessage = "The username or password is incorrect.";
 
     // Verifying against this when the user does not exist keeps both paths equally slow.
     private static readonly Lazy<string> DummyHash = new(() =>
@@ -46,56 +49,52 @@ public sealed class SessionService(
             PmsErrors.Unauthenticated("INVALID_CREDENTIALS", InvalidCredentialsMessage);
         }
 
-        var now = time.GetUtcNow();
         var normalized = UserNames.Normalize(username);
-        var user = await db.Users.Include(u => u.Partner).FirstOrDefaultAsync(u => u.NormalizedUsername == normalized, cancellationToken);
-        if (user is null)
-        {
-            hasher.VerifyHashedPassword(null!, DummyHash.Value, password);
-            PmsErrors.Unauthenticated("INVALID_CREDENTIALS", InvalidCredentialsMessage);
-        }
+        var (user, attempt) = await hashGate.RunAsync(() => CheckPasswordAsync(username, normalized, password, cancellationToken), cancellationToken);
 
-        if (user.LockoutEnd is { } lockoutEnd && lockoutEnd > now)
-        {
-            hasher.VerifyHashedPassword(user, user.PasswordHash, password);
-            await audit.RecordAsync(AuditEntry.ForUser(user, "LOGIN_REFUSED_LOCKED"), cancellationToken);
-            PmsErrors.Unauthenticated("INVALID_CREDENTIALS", InvalidCredentialsMessage);
-        }
-
-        var verdict = hasher.VerifyHashedPassword(user, user.PasswordHash, password);
-        if (verdict == PasswordVerificationResult.Failed)
-        {
-            user.AccessFailedCount++;
-            if (user.AccessFailedCount >= Jwt.MaxFailedAccessAttempts)
-            {
-                user.LockoutEnd = now + Jwt.LockoutDuration;
-                user.AccessFailedCount = 0;
-            }
-            await db.SaveChangesAsync(cancellationToken);
-            await audit.RecordAsync(AuditEntry.ForUser(user, user.LockoutEnd > now ? "ACCOUNT_LOCKED" : "LOGIN_FAILED"), cancellationToken);
-            PmsErrors.Unauthenticated("INVALID_CREDENTIALS", InvalidCredentialsMessage);
-        }
-
+        await throttle.GiveBackAsync(attempt, cancellationToken);
         if (!user.IsEnabled || user.Partner?.Status == PartnerStatus.Deactivated)
         {
+            await audit.RecordAsync(AuditEntry.ForUser(user, "LOGIN_REFUSED_DEACTIVATED", AuditEntry.Failure), cancellationToken);
             PmsErrors.FailedPrecondition("PARTNER_DEACTIVATED",
                 "This account is deactivated. Ask the partner admin to activate it again.");
         }
 
+        var now = time.GetUtcNow();
+        var session = new UserSession { Id = Guid.CreateVersion7(), UserId = user.Id, StartedAt = now, ExpiresAt = now + Jwt.SessionLifetime };
+        db.Sessions.Add(session);
+        var tokensIssued = IssueTokens(user, session, now);
+        audit.Add(AuditEntry.ForUser(user, "LOGIN"));
+        await db.SaveChangesAsync(cancellationToken);
+        return tokensIssued;
+    }
+
+    // The count, the look-up, the hash and, on failure, the audit row: the same work whether or not the username exists.
+    private async Task<(UserAccount User, SignInAttempt Attempt)> CheckPasswordAsync(string username, string normalized, string password,
+        CancellationToken cancellationToken)
+    {
+        var attempt = await throttle.CountAsync(normalized, cancellationToken);
+        var user = await db.Users.Include(u => u.Partner).FirstOrDefaultAsync(u => u.NormalizedUsername == normalized, cancellationToken);
+        var verdict = hasher.VerifyHashedPassword(user!, user?.PasswordHash ?? DummyHash.Value, password);
+        if (user is null || verdict == PasswordVerificationResult.Failed)
+        {
+            // The count stays: it is the failure counter. An unknown name is audited like a known one, so both paths write alike.
+            await audit.RecordAsync(user is null
+                ? new AuditEntry("LOGIN_FAILED", "user", "", null, username.Trim(), Outcome: AuditEntry.Failure)
+                : AuditEntry.ForUser(user, "LOGIN_FAILED", AuditEntry.Failure), cancellationToken);
+            PmsErrors.Unauthenticated("INVALID_CREDENTIALS", InvalidCredentialsMessage);
+        }
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
             user.PasswordHash = hasher.HashPassword(user, password);
         }
-        user.AccessFailedCount = 0;
-        user.LockoutEnd = null;
-
-        var session = IssueSession(user, familyId: Guid.CreateVersion7(), now);
-        await db.SaveChangesAsync(cancellationToken);
-        await audit.RecordAsync(AuditEntry.ForUser(user, "LOGIN"), cancellationToken);
-        return session;
+        return (user, attempt);
     }
 
-    /// <summary>Rotates a refresh token. Presenting one that was already rotated revokes its whole family (token theft).</summary>
+    /// <summary>
+    /// Rotates a refresh token. Presenting one that was already rotated revokes the whole session (token theft). The new
+    /// tokens never outlive the session's absolute end.
+    /// </summary>
     public async Task<SessionTokens> RefreshAsync(string refreshToken, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -109,22 +108,41 @@ public sealed class SessionService(
         var claimed = await db.RefreshTokens
             .Where(t => t.Id == stored.Id && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+        var user = await db.Users.Include(u => u.Partner).FirstAsync(u => u.Id == stored.UserId, cancellationToken);
         if (claimed == 0)
         {
-            await RevokeFamilyAsync(stored.FamilyId, now, cancellationToken);
+            if (await RevokeSessionAsync(stored.FamilyId, now, cancellationToken) > 0)
+            {
+                await audit.RecordAsync(AuditEntry.ForUser(user, "REFRESH_TOKEN_REUSED", AuditEntry.Failure) with
+                {
+                    ResourceType = "session",
+                    ResourceId = stored.FamilyId.ToString(),
+                    Comment = "A refresh token was presented again after rotation; the whole session was revoked.",
+                }, cancellationToken);
+            }
             PmsErrors.Unauthenticated("INVALID_REFRESH_TOKEN", "The refresh token was already used or revoked; sign in again.");
         }
 
-        var user = await db.Users.Include(u => u.Partner).FirstAsync(u => u.Id == stored.UserId, cancellationToken);
         if (!user.IsEnabled || user.Partner?.Status == PartnerStatus.Deactivated)
         {
-            await RevokeFamilyAsync(stored.FamilyId, now, cancellationToken);
+            await RevokeSessionAsync(stored.FamilyId, now, cancellationToken);
             PmsErrors.FailedPrecondition("PARTNER_DEACTIVATED", "This account is deactivated.");
         }
 
-        var session = IssueSession(user, stored.FamilyId, now);
+        var session = await db.Sessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == stored.FamilyId, cancellationToken);
+        if (session is null || session.RevokedAt is not null)
+        {
+            PmsErrors.Unauthenticated("INVALID_REFRESH_TOKEN", "The session was ended; sign in again.");
+        }
+        if (session.ExpiresAt <= now)
+        {
+            PmsErrors.Unauthenticated("SESSION_EXPIRED",
+                $"Sessions last at most {Jwt.SessionLifetime.TotalHours:0.#} hours from sign-in, however often they are refreshed; sign in again.");
+        }
+
+        var issued = IssueTokens(user, session, now);
         await db.SaveChangesAsync(cancellationToken);
-        return session;
+        return issued;
     }
 
     /// <summary>Revokes the session the refresh token belongs to. Unknown or already revoked tokens are fine.</summary>
@@ -135,36 +153,46 @@ public sealed class SessionService(
         {
             return;
         }
-        await RevokeFamilyAsync(stored.FamilyId, time.GetUtcNow(), cancellationToken);
+        await RevokeSessionAsync(stored.FamilyId, time.GetUtcNow(), cancellationToken);
         var user = await db.Users.FirstAsync(u => u.Id == stored.UserId, cancellationToken);
         await audit.RecordAsync(AuditEntry.ForUser(user, "LOGOUT"), cancellationToken);
     }
 
-    /// <summary>Ends every session of a user: after a password change or reset, or deactivation.</summary>
-    public Task<int> RevokeAllSessionsAsync(Guid userId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Ends every session of a user (password change or reset, deactivation, break-glass): refresh tokens stop at once,
+    /// and access tokens on every replica as soon as the notification arrives (when the caller's transaction commits).
+    /// </summary>
+    public async Task<int> RevokeAllSessionsAsync(Guid userId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        return db.RefreshTokens.Where(t => t.UserId == userId && t.RevokedAt == null)
+        var revoked = await db.Sessions.Where(s => s.UserId == userId && s.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now), cancellationToken);
+        await db.RefreshTokens.Where(t => t.UserId == userId && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+        await NotifyAsync(SessionChangeListener.UserPayload(userId), cancellationToken);
+        registry.Revoked(null, userId);
+        return revoked;
     }
 
-    private SessionTokens IssueSession(UserAccount user, Guid familyId, DateTimeOffset now)
+    private SessionTokens IssueTokens(UserAccount user, UserSession session, DateTimeOffset now)
     {
         var (refresh, hash) = TokenIssuer.CreateOpaqueToken();
-        var refreshExpiresAt = now + Jwt.RefreshTokenLifetime;
+        var refreshExpiresAt = Min(now + Jwt.RefreshTokenLifetime, session.ExpiresAt);
         db.RefreshTokens.Add(new RefreshToken
         {
             Id = Guid.CreateVersion7(),
             UserId = user.Id,
             TokenHash = hash,
-            FamilyId = familyId,
+            FamilyId = session.Id,
             CreatedAt = now,
             ExpiresAt = refreshExpiresAt,
         });
-        var (access, accessExpiresAt) = tokens.CreateAccessToken(user, familyId);
+        var (access, accessExpiresAt) = tokens.CreateAccessToken(user, session.Id, session.ExpiresAt);
         return new SessionTokens(user, access, accessExpiresAt, refresh, refreshExpiresAt,
             ConsentRequired: user.Partner is not null && !consent.HasCurrentConsent(user.Partner));
     }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     private Task<RefreshToken?> FindRefreshTokenAsync(string refreshToken, CancellationToken cancellationToken)
     {
@@ -176,7 +204,19 @@ public sealed class SessionService(
         return db.RefreshTokens.AsNoTracking().FirstOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
     }
 
-    private Task<int> RevokeFamilyAsync(Guid familyId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        db.RefreshTokens.Where(t => t.FamilyId == familyId && t.RevokedAt == null)
+    /// <summary>Revokes one session and its refresh tokens; returns 1 when it was still live.</summary>
+    private async Task<int> RevokeSessionAsync(Guid sessionId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await db.RefreshTokens.Where(t => t.FamilyId == sessionId && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+        var revoked = await db.Sessions.Where(s => s.Id == sessionId && s.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now), cancellationToken);
+        await NotifyAsync(SessionChangeListener.SessionPayload(sessionId), cancellationToken);
+        registry.Revoked(sessionId, null);
+        return revoked;
+    }
+
+    // Delivered to every replica (this one included) when the surrounding transaction, if any, commits.
+    private Task NotifyAsync(string payload, CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlAsync($"SELECT pg_notify({SessionRegistry.Channel}, {payload})", cancellationToken);
 }

@@ -16,10 +16,15 @@ public sealed class TokenIssuer(PmsSecrets secrets, IOptions<PmsOptions> options
 
     public SymmetricSecurityKey SigningKey => new(secrets.JwtSigningKey) { KeyId = "pms-hs256" };
 
-    public (string Token, DateTimeOffset ExpiresAt) CreateAccessToken(UserAccount user, Guid sessionId)
+    /// <summary>An access token for the session, valid <see cref="JwtOptions.AccessTokenLifetime"/> but never past <paramref name="sessionExpiresAt"/>.</summary>
+    public (string Token, DateTimeOffset ExpiresAt) CreateAccessToken(UserAccount user, Guid sessionId, DateTimeOffset sessionExpiresAt)
     {
         var now = time.GetUtcNow();
         var expiresAt = now + Jwt.AccessTokenLifetime;
+        if (expiresAt > sessionExpiresAt)
+        {
+            expiresAt = sessionExpiresAt;
+        }
         var claims = new List<Claim>
         {
             new(PmsClaims.Subject, user.Id.ToString()),

@@ -50,8 +50,15 @@ public static class ApplicationServiceExtensions
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<ConsentPolicy>();
         services.AddScoped<SessionService>();
+        services.AddScoped<SignInThrottle>();
+        services.AddSingleton<PasswordHashGate>();
+        services.AddSingleton<SessionRegistry>();
+        services.AddSingleton<SessionChangeListener>();
+        services.AddHostedService(sp => sp.GetRequiredService<SessionChangeListener>());
+        services.AddPmsRateLimiting();
         services.AddScoped<IAuditLog, AuditLog>();
         services.AddScoped<AuditQueries>();
+        services.AddSingleton<RefusedUploads>();
         services.AddPartners();
 
         services.AddTrustStore();

@@ -27,12 +27,14 @@ public sealed class PartnerRegistration(
     PmsDbContext db,
     PersonalDataProtector protector,
     IPasswordHasher<UserAccount> hasher,
+    PasswordHashGate hashGate,
     IAuditLog audit,
     PartnerDirectory directory,
     TimeProvider time)
 {
-    private const string UsernameTaken = "This username is already taken; choose another.";
-    private const string EmailTaken = "An account with this email address already exists; sign in, or reset its password.";
+    // One answer for either clash, so registering cannot tell which usernames or which emails have accounts (docs/security.md).
+    private const string AccountExists =
+        "This username or email address cannot be registered. Choose another username; if you already have an account, sign in or reset its password.";
 
     public async Task<PartnerDetails> RegisterAsync(PartnerRegistrationForm form, CancellationToken cancellationToken)
     {
@@ -50,13 +52,13 @@ public sealed class PartnerRegistration(
 
         var normalizedUsername = UserNames.Normalize(form.Username);
         var emailHash = protector.EmailLookupHash(form.Email);
-        if (await db.Users.AnyAsync(u => u.NormalizedUsername == normalizedUsername, cancellationToken))
+        // Hash first and ask both questions every time: a clash costs what a registration costs, whichever field clashes.
+        var passwordHash = await hashGate.RunAsync(() => hasher.HashPassword(null!, form.Password), cancellationToken);
+        var usernameTaken = await db.Users.AnyAsync(u => u.NormalizedUsername == normalizedUsername, cancellationToken);
+        var emailTaken = await db.Partners.AnyAsync(p => p.EmailLookupHash == emailHash, cancellationToken);
+        if (usernameTaken || emailTaken)
         {
-            PmsErrors.AlreadyExists("USERNAME_ALREADY_EXISTS", UsernameTaken, field: "username");
-        }
-        if (await db.Partners.AnyAsync(p => p.EmailLookupHash == emailHash, cancellationToken))
-        {
-            PmsErrors.AlreadyExists("EMAIL_ALREADY_EXISTS", EmailTaken, field: "email");
+            ThrowAccountExists();
         }
 
         var now = time.GetUtcNowForDatabase();
@@ -82,13 +84,12 @@ public sealed class PartnerRegistration(
             Id = Guid.CreateVersion7(),
             Username = form.Username,
             NormalizedUsername = normalizedUsername,
-            PasswordHash = "",
+            PasswordHash = passwordHash,
             Roles = [PartnerKinds.RoleOf(type)],
             PartnerId = partnerId,
             CreatedAt = now,
             PasswordChangedAt = now,
         };
-        user.PasswordHash = hasher.HashPassword(user, form.Password);
         db.Partners.Add(partner);
         db.Users.Add(user);
         // Nobody is signed in yet: no actor id, and the new username as the actor's name.
@@ -100,18 +101,19 @@ public sealed class PartnerRegistration(
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
             // Someone registered the same username or email between the check above and this insert.
             db.ChangeTracker.Clear();
-            if (unique.ConstraintName == "ix_partners_email_lookup_hash")
-            {
-                PmsErrors.AlreadyExists("EMAIL_ALREADY_EXISTS", EmailTaken, field: "email");
-            }
-            PmsErrors.AlreadyExists("USERNAME_ALREADY_EXISTS", UsernameTaken, field: "username");
+            ThrowAccountExists();
         }
         return directory.Describe(partner, user.Username, certificateUploaded: false);
     }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowAccountExists() =>
+        throw new PmsException(global::Grpc.Core.StatusCode.AlreadyExists, "ACCOUNT_ALREADY_EXISTS", AccountExists,
+            fieldViolations: [new FieldViolation("username", AccountExists), new FieldViolation("email", AccountExists)]);
 
     private static void Validate(PartnerRegistrationForm form)
     {

@@ -16,6 +16,8 @@ public sealed class PasswordManagement(
     PmsDbContext db,
     IPasswordHasher<UserAccount> hasher,
     SessionService sessions,
+    SignInThrottle throttle,
+    PasswordHashGate hashGate,
     PartnerAccess access,
     PersonalDataProtector protector,
     IMailQueue mailQueue,
@@ -56,6 +58,14 @@ public sealed class PasswordManagement(
         }
 
         var now = time.GetUtcNowForDatabase();
+        // Counted in the database, so every replica's worker agrees: a victim cannot be mail-bombed through this RPC.
+        var cap = options.Value.RateLimits.ResetMailsPerAccountPerHour;
+        var since = now - TimeSpan.FromHours(1);
+        if (await db.PasswordResetTokens.CountAsync(t => t.UserId == user.Id && t.CreatedAt > since, cancellationToken) >= cap)
+        {
+            logger.LogInformation("Password reset mail not sent: the account already had {Cap} in the last hour", cap);
+            return null;
+        }
         var (token, hash) = TokenIssuer.CreateOpaqueToken();
         db.PasswordResetTokens.Add(new PasswordResetToken
         {
@@ -97,7 +107,7 @@ public sealed class PasswordManagement(
     {
         if (string.IsNullOrWhiteSpace(resetToken) || resetToken.Length > 128)
         {
-            PmsErrors.InvalidArgument("INVALID_RESET_TOKEN", InvalidResetTokenMessage, field: "reset_token");
+            throw await RefusedResetTokenAsync(null, "malformed", cancellationToken);
         }
         CheckNewPassword(newPassword, username: null);
 
@@ -107,7 +117,8 @@ public sealed class PasswordManagement(
             .FirstOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
         if (stored?.User is null || stored.ConsumedAt is not null || stored.ExpiresAt <= now)
         {
-            PmsErrors.InvalidArgument("INVALID_RESET_TOKEN", InvalidResetTokenMessage, field: "reset_token");
+            throw await RefusedResetTokenAsync(stored?.User, stored is null ? "unknown" : stored.ConsumedAt is not null ? "used" : "expired",
+                cancellationToken);
         }
         CheckNewPassword(newPassword, stored.User.Username);
 
@@ -118,7 +129,8 @@ public sealed class PasswordManagement(
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.ConsumedAt, now), cancellationToken);
         if (claimed == 0)
         {
-            PmsErrors.InvalidArgument("INVALID_RESET_TOKEN", InvalidResetTokenMessage, field: "reset_token");
+            await transaction.RollbackAsync(cancellationToken);
+            throw await RefusedResetTokenAsync(stored.User, "used", cancellationToken);
         }
         // Any other link mailed before is spent too: the newest password wins.
         await db.PasswordResetTokens
@@ -127,12 +139,11 @@ public sealed class PasswordManagement(
 
         var user = await db.Users.FirstAsync(u => u.Id == stored.UserId, cancellationToken);
         SetPassword(user, newPassword, now);
-        // Proving access to the mailbox is as good as the password: lift a lockout.
-        user.AccessFailedCount = 0;
-        user.LockoutEnd = null;
         audit.Add(ByToken(user, "PASSWORD_RESET"));
         await db.SaveChangesAsync(cancellationToken);
         await sessions.RevokeAllSessionsAsync(user.Id, cancellationToken);
+        // Proving access to the mailbox is as good as the password: start the account's sign-in count afresh.
+        await throttle.ClearAsync(user.NormalizedUsername, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -150,12 +161,16 @@ public sealed class PasswordManagement(
         }
         CheckNewPassword(newPassword, user.Username);
 
+        // A stolen access token must not become a password oracle: wrong current passwords count like failed sign-ins.
+        var attempt = await throttle.CountAsync(user.NormalizedUsername, cancellationToken);
         if (string.IsNullOrEmpty(currentPassword) || currentPassword.Length > PartnerRules.MaxPasswordLength
-            || hasher.VerifyHashedPassword(user, user.PasswordHash, currentPassword) == PasswordVerificationResult.Failed)
+            || await hashGate.RunAsync(() => hasher.VerifyHashedPassword(user, user.PasswordHash, currentPassword), cancellationToken)
+                == PasswordVerificationResult.Failed)
         {
             await audit.RecordAsync(AuditEntry.ForUser(user, "PASSWORD_CHANGE_REFUSED", AuditEntry.Failure), cancellationToken);
             PmsErrors.InvalidArgument("INVALID_CURRENT_PASSWORD", "current_password is not your current password.", field: "current_password");
         }
+        await throttle.GiveBackAsync(attempt, cancellationToken);
 
         var now = time.GetUtcNowForDatabase();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -164,6 +179,16 @@ public sealed class PasswordManagement(
         await db.SaveChangesAsync(cancellationToken);
         await sessions.RevokeAllSessionsAsync(user.Id, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    private async Task<PmsException> RefusedResetTokenAsync(UserAccount? user, string why, CancellationToken cancellationToken)
+    {
+        // Guessing or replaying reset links is worth an operator's eye: record it, with the account when the token names one.
+        db.ChangeTracker.Clear();
+        await audit.RecordAsync(new AuditEntry("PASSWORD_RESET_TOKEN_INVALID", "user", user?.Id.ToString() ?? "", null, user?.Username ?? "",
+            Outcome: AuditEntry.Failure, Comment: why), cancellationToken);
+        return new PmsException(global::Grpc.Core.StatusCode.InvalidArgument, "INVALID_RESET_TOKEN", InvalidResetTokenMessage,
+            fieldViolations: [new FieldViolation("reset_token", InvalidResetTokenMessage)]);
     }
 
     // Nobody is signed in when a reset is asked for or used: no actor id.

@@ -12,11 +12,35 @@ public class UserAccount
     /// <summary>The partner this user acts for; null for admins and services.</summary>
     public Guid? PartnerId { get; set; }
     public Partner? Partner { get; set; }
-    public int AccessFailedCount { get; set; }
-    public DateTimeOffset? LockoutEnd { get; set; }
     public bool IsEnabled { get; set; } = true;
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? PasswordChangedAt { get; set; }
+}
+
+/// <summary>
+/// Password checks against one username (whether or not an account has it) in the current window. Each check is
+/// counted before the hash is computed and given back when it succeeds, so parallel guesses cannot out-run the limit.
+/// </summary>
+public class SignInAttempts
+{
+    public required string NormalizedUsername { get; set; }
+    public DateTimeOffset WindowStart { get; set; }
+    public int Count { get; set; }
+}
+
+/// <summary>
+/// One sign-in, from login until logout, revocation or its absolute expiry. Its id is the refresh-token family and the
+/// access token's <c>sid</c>; every authenticated call checks it (through a cache), so revoking it takes effect at once.
+/// </summary>
+public class UserSession
+{
+    public Guid Id { get; set; }
+    public Guid UserId { get; set; }
+    public UserAccount? User { get; set; }
+    public DateTimeOffset StartedAt { get; set; }
+    /// <summary>The absolute end: refreshing never extends a session past it.</summary>
+    public DateTimeOffset ExpiresAt { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
 }
 
 /// <summary>A refresh token, stored only as its SHA-256 hash. Rotation keeps one family per sign-in.</summary>

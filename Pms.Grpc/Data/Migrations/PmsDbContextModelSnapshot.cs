@@ -18,7 +18,7 @@ namespace Pms.Grpc.Data.Migrations
         {
 #pragma warning disable 612, 618
             modelBuilder
-                .HasAnnotation("ProductVersion", "10.0.15")
+                .HasAnnotation("ProductVersion", "10.0.14")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
@@ -566,8 +566,8 @@ namespace Pms.Grpc.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_password_reset_tokens_token_hash");
 
-                    b.HasIndex("UserId")
-                        .HasDatabaseName("ix_password_reset_tokens_user_id");
+                    b.HasIndex("UserId", "CreatedAt")
+                        .HasDatabaseName("ix_password_reset_tokens_user_id_created_at");
 
                     b.ToTable("password_reset_tokens", (string)null);
                 });
@@ -624,6 +624,27 @@ namespace Pms.Grpc.Data.Migrations
                     b.ToTable("refresh_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Pms.Grpc.Data.Entities.SignInAttempts", b =>
+                {
+                    b.Property<string>("NormalizedUsername")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("normalized_username");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer")
+                        .HasColumnName("count");
+
+                    b.Property<DateTimeOffset>("WindowStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("window_start");
+
+                    b.HasKey("NormalizedUsername")
+                        .HasName("pk_sign_in_attempts");
+
+                    b.ToTable("sign_in_attempts", (string)null);
+                });
+
             modelBuilder.Entity("Pms.Grpc.Data.Entities.SigningAuthorityKey", b =>
                 {
                     b.Property<Guid>("Id")
@@ -667,10 +688,6 @@ namespace Pms.Grpc.Data.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
-                    b.Property<int>("AccessFailedCount")
-                        .HasColumnType("integer")
-                        .HasColumnName("access_failed_count");
-
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -678,10 +695,6 @@ namespace Pms.Grpc.Data.Migrations
                     b.Property<bool>("IsEnabled")
                         .HasColumnType("boolean")
                         .HasColumnName("is_enabled");
-
-                    b.Property<DateTimeOffset?>("LockoutEnd")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("lockout_end");
 
                     b.Property<string>("NormalizedUsername")
                         .IsRequired()
@@ -724,6 +737,38 @@ namespace Pms.Grpc.Data.Migrations
                         .HasDatabaseName("ix_users_partner_id");
 
                     b.ToTable("users", (string)null);
+                });
+
+            modelBuilder.Entity("Pms.Grpc.Data.Entities.UserSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_sessions");
+
+                    b.HasIndex("UserId", "RevokedAt")
+                        .HasDatabaseName("ix_sessions_user_id_revoked_at");
+
+                    b.ToTable("sessions", (string)null);
                 });
 
             modelBuilder.Entity("Pms.Grpc.Data.Entities.CaCertificate", b =>
@@ -792,6 +837,18 @@ namespace Pms.Grpc.Data.Migrations
                         .HasConstraintName("fk_users_partners_partner_id");
 
                     b.Navigation("Partner");
+                });
+
+            modelBuilder.Entity("Pms.Grpc.Data.Entities.UserSession", b =>
+                {
+                    b.HasOne("Pms.Grpc.Data.Entities.UserAccount", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_sessions_users_user_id");
+
+                    b.Navigation("User");
                 });
 
             modelBuilder.Entity("Pms.Grpc.Data.Entities.Partner", b =>

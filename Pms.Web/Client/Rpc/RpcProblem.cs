@@ -93,7 +93,7 @@ public sealed class RpcProblem
     }
 
     /// <summary>The same problem with the message also shown beside <paramref name="field"/> (for refusals the server
-    /// names by reason only, such as <c>USERNAME_ALREADY_EXISTS</c>).</summary>
+    /// names by reason only).</summary>
     public RpcProblem WithFieldError(string field)
     {
         var fields = new Dictionary<string, string>(FieldErrors, StringComparer.OrdinalIgnoreCase) { [field] = Message };

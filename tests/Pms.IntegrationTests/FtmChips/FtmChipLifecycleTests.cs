@@ -83,8 +83,12 @@ public sealed class FtmChipLifecycleTests(FtmChipsFactory pms) : IClassFixture<F
             ResourceId = added.FtmChipId,
             OrderBy = "occurred_at asc",
         }, admin);
-        Assert.Equal(6, history.TotalSize);
-        var trail = await pms.ChipHistoryAsync(added.FtmChipId);
+        // Six changes, and the refused upload to the deactivated chip (issue 10: refusals are recorded too).
+        Assert.Equal(7, history.TotalSize);
+        var refused = Assert.Single(history.AuditEvents, e => e.Outcome == "FAILURE");
+        Assert.Equal("FTM_CHIP_CERTIFICATE_REFUSED", refused.Action);
+        Assert.Contains("INVALID_STATE_TRANSITION", refused.Detail);
+        var trail = (await pms.ChipHistoryAsync(added.FtmChipId)).Where(e => e.Action != "FTM_CHIP_CERTIFICATE_REFUSED").ToList();
         Assert.Equal(
         [
             ("FTM_CHIP_CREATED", null, "FTM_CHIP_STATUS_PENDING_CERT_UPLOAD", provider.Username, null),
@@ -94,7 +98,7 @@ public sealed class FtmChipLifecycleTests(FtmChipsFactory pms) : IClassFixture<F
             ("FTM_CHIP_APPROVED", "FTM_CHIP_STATUS_PENDING_APPROVAL", "FTM_CHIP_STATUS_APPROVED", PmsFactory.AdminUsername, null),
             ("FTM_CHIP_DEACTIVATED", "FTM_CHIP_STATUS_APPROVED", "FTM_CHIP_STATUS_DEACTIVATED", provider.Username, "End of life"),
         ], trail);
-        Assert.All(history.AuditEvents, e => Assert.Equal("SUCCESS", e.Outcome));
+        Assert.All(history.AuditEvents.Where(e => e != refused), e => Assert.Equal("SUCCESS", e.Outcome));
         Assert.Contains(history.AuditEvents, e => e.Action == "FTM_CHIP_APPROVED" && e.ActorUsername == PmsFactory.AdminUsername && e.Comment == "Looks right.");
     }
 
@@ -298,6 +302,14 @@ public sealed class FtmChipLifecycleTests(FtmChipsFactory pms) : IClassFixture<F
                 FtmChipId = chip.FtmChipId,
                 CertificateData = ByteString.CopyFromUtf8("not a certificate"),
             }, provider.Auth).ResponseAsync, "KER-PCM-001");
+        // Each refusal is on the record, with its reason (issue 10: refused uploads used to leave no trace).
+        var refusals = await pms.Audit.ListAuditEventsAsync(new ListAuditEventsRequest
+        {
+            Action = "FTM_CHIP_CERTIFICATE_REFUSED",
+            ResourceId = chip.FtmChipId,
+        }, await pms.AdminAsync());
+        Assert.Contains(refusals.AuditEvents, e => e.Outcome == "FAILURE" && e.Detail.Contains("INVALID_CERTIFICATE") && e.ActorUsername == provider.Username);
+        Assert.Contains(refusals.AuditEvents, e => e.Detail.Contains("SELF_SIGNED_CERTIFICATE"));
         await RpcAssert.FailsAsync(StatusCode.InvalidArgument, "CERTIFICATE_DATA_TOO_LARGE", () =>
             pms.Chips.UploadFtmChipCertificateAsync(new UploadFtmChipCertificateRequest
             {
@@ -334,11 +346,11 @@ public sealed class FtmChipLifecycleTests(FtmChipsFactory pms) : IClassFixture<F
         var expired = await pms.NewProviderAsync(o => o.MosipSignedNotAfter = pms.Time.GetUtcNow().AddMinutes(-1));
         await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, "PARTNER_CERTIFICATE_EXPIRED", () => pms.AddChipAsync(expired));
 
-        // Deactivated by the admin while its access token is still valid.
+        // Deactivated by the admin while its access token is unexpired: deactivation ends its sessions, so the token is refused.
         var deactivated = await pms.NewProviderAsync();
         await pms.Partners.DeactivatePartnerAsync(new DeactivatePartnerRequest { PartnerId = deactivated.PartnerId.ToString() }, await pms.AdminAsync());
-        await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, "PARTNER_DEACTIVATED", () => pms.AddChipAsync(deactivated));
-        await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, "PARTNER_DEACTIVATED", () =>
+        await RpcAssert.FailsAsync(StatusCode.Unauthenticated, "SESSION_REVOKED", () => pms.AddChipAsync(deactivated));
+        await RpcAssert.FailsAsync(StatusCode.Unauthenticated, "SESSION_REVOKED", () =>
             pms.Chips.ListFtmChipsAsync(new ListFtmChipsRequest(), deactivated.Auth).ResponseAsync);
     }
 

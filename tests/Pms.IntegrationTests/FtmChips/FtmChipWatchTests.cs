@@ -163,6 +163,21 @@ public sealed class FtmChipWatchTests(FtmChipsFactory pms) : IClassFixture<FtmCh
     }
 
     // Opens a watch and waits for its headers: from then on the server listens, so no later change is missed.
+    [Fact]
+    public async Task AProvidersWatchEndsWhenTheAdminDeactivatesThePartner()
+    {
+        var provider = await pms.NewProviderAsync();
+        using var watch = await OpenAsync(new WatchFtmChipsRequest(), provider.Auth);
+
+        await pms.Partners.DeactivatePartnerAsync(new DeactivatePartnerRequest { PartnerId = provider.PartnerId.ToString(), Comment = "test" },
+            await pms.AdminAsync());
+
+        // Before issue 10 the stream stayed open, delivering changes to a deactivated partner.
+        var ended = await Assert.ThrowsAsync<RpcException>(() => watch.ResponseStream.MoveNext().WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(StatusCode.Unauthenticated, ended.StatusCode);
+        Assert.Equal("SESSION_REVOKED", ended.GetRpcStatus()!.GetDetail<Google.Rpc.ErrorInfo>().Reason);
+    }
+
     private async Task<AsyncServerStreamingCall<FtmChipEvent>> OpenAsync(WatchFtmChipsRequest request, Metadata auth)
     {
         var call = pms.Chips.WatchFtmChips(request, auth);

@@ -72,7 +72,26 @@ public class PmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Pms:Jwt:SigningKey", JwtSigningKey);
         builder.UseSetting("Pms:KeyEncryption:MasterKey", "integration-tests-master-key-0123456789abcdef");
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
+        if (!ProductionRateLimits)
+        {
+            // Tests that are not about limits make many calls quickly from one address; tests of the limits keep the defaults.
+            foreach (var rule in new[] { "SignIn", "PasswordChecksPerAccount", "Registration", "PasswordReset", "Session", "CertificateUpload" })
+            {
+                builder.UseSetting($"Pms:RateLimits:{rule}:PermitLimit", "1000000");
+            }
+            builder.UseSetting("Pms:RateLimits:ResetMailsPerAccountPerHour", "1000");
+        }
     }
+
+    /// <summary>Keep the production defaults under <c>Pms:RateLimits</c> instead of lifting them.</summary>
+    protected virtual bool ProductionRateLimits => false;
+
+    /// <summary>A channel whose calls come from <paramref name="address"/> (the TCP peer PMS sees).</summary>
+    public GrpcChannel ChannelFrom(string address) => GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions
+    {
+        HttpHandler = Server.CreateHandler(http => http.Connection.RemoteIpAddress = System.Net.IPAddress.Parse(address)),
+        MaxReceiveMessageSize = 8 * 1024 * 1024,
+    });
 
     public PartnerService.PartnerServiceClient Partners => new(Channel);
 

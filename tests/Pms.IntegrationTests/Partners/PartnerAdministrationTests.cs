@@ -164,10 +164,10 @@ public sealed class PartnerAdministrationTests(PmsFactory pms) : IClassFixture<P
             pms.LoginAsync(partner.Registration.Username, partner.Password));
         await RpcAssert.FailsAsync(StatusCode.Unauthenticated, "INVALID_REFRESH_TOKEN", () =>
             pms.Partners.RefreshSessionAsync(new RefreshSessionRequest { RefreshToken = partner.Login.RefreshToken }).ResponseAsync);
-        // Its access token is still within its lifetime, but every partner call refuses it.
-        await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, "PARTNER_DEACTIVATED", () =>
+        // Its access token is still within its lifetime, but its session is over: every call refuses it.
+        await RpcAssert.FailsAsync(StatusCode.Unauthenticated, "SESSION_REVOKED", () =>
             pms.Partners.GetCurrentPartnerAsync(new GetCurrentPartnerRequest(), partner.Auth).ResponseAsync);
-        await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, "PARTNER_DEACTIVATED", () =>
+        await RpcAssert.FailsAsync(StatusCode.Unauthenticated, "SESSION_REVOKED", () =>
             pms.Partners.GetPartnerCertificateAsync(new GetPartnerCertificateRequest(), partner.Auth).ResponseAsync);
 
         var events = await Audit.ListAuditEventsAsync(new ListAuditEventsRequest

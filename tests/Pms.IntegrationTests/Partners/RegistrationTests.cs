@@ -127,23 +127,26 @@ public sealed class RegistrationTests(PmsFactory pms) : IClassFixture<PmsFactory
     }
 
     [Fact]
-    public async Task ATakenUsernameIsRefusedWhateverItsCase()
+    public async Task ATakenUsernameOrEmailIsRefusedWithOneAnswerThatDoesNotSayWhich()
     {
-        var first = await pms.RegisterAsync(PartnerSetup.NewRegistration());
-        var second = PartnerSetup.NewRegistration();
-        second.Username = first.Username.ToUpperInvariant();
+        var first = PartnerSetup.NewRegistration();
+        await pms.RegisterAsync(first);
+        var sameUsername = PartnerSetup.NewRegistration();
+        sameUsername.Username = first.Username.ToUpperInvariant();
+        var sameEmail = PartnerSetup.NewRegistration();
+        sameEmail.Email = "  " + first.Email.ToUpperInvariant();
 
-        await RpcAssert.FailsAsync(StatusCode.AlreadyExists, "USERNAME_ALREADY_EXISTS", () => pms.RegisterAsync(second));
-    }
+        var byUsername = await Assert.ThrowsAsync<RpcException>(() => pms.RegisterAsync(sameUsername));
+        var byEmail = await Assert.ThrowsAsync<RpcException>(() => pms.RegisterAsync(sameEmail));
 
-    [Fact]
-    public async Task ATakenEmailIsRefusedWhateverItsCase()
-    {
-        var first = await pms.RegisterAsync(PartnerSetup.NewRegistration());
-        var second = PartnerSetup.NewRegistration();
-        second.Email = "  " + first.Email.ToUpperInvariant();
+        // Before issue 10 these said USERNAME_ALREADY_EXISTS and EMAIL_ALREADY_EXISTS: a free oracle for both.
+        Assert.Equal(StatusCode.AlreadyExists, byUsername.StatusCode);
+        Assert.Equal("ACCOUNT_ALREADY_EXISTS", byUsername.GetRpcStatus()!.GetDetail<ErrorInfo>().Reason);
+        Assert.Equal(byUsername.GetRpcStatus()!.ToString(), byEmail.GetRpcStatus()!.ToString());
+        Assert.Equal(["username", "email"], byEmail.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Select(v => v.Field));
 
-        await RpcAssert.FailsAsync(StatusCode.AlreadyExists, "EMAIL_ALREADY_EXISTS", () => pms.RegisterAsync(second));
+        // Uniqueness still holds: nothing was created for either.
+        await RpcAssert.FailsAsync(StatusCode.Unauthenticated, "INVALID_CREDENTIALS", () => pms.LoginAsync(sameEmail.Username, sameEmail.Password));
     }
 
     [Fact]
