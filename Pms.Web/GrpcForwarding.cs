@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using System.Net;
+using OpenTelemetry.Instrumentation.AspNetCore;
+using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -15,6 +18,8 @@ public static class GrpcForwarding
     public const string ServiceName = "pms-grpc";
 
     private const string ClusterId = "pms-grpc";
+    private const string PmsApiRoute = "pms-api";
+    private const string GrpcHealthRoute = "grpc-health";
 
     // Pms.Grpc's "http" endpoint speaks HTTP/1.1 and runs UseGrpcWeb; "http://" selects that endpoint by name.
     private const string DestinationAddress = "http://" + ServiceName;
@@ -29,8 +34,8 @@ public static class GrpcForwarding
         // Every gRPC method path is /<package>.<Service>/<Method>; only the PMS API and gRPC health go through.
         RouteConfig[] routes =
         [
-            GrpcRoute("pms-api", "/mosip.pms.v1.{service}/{method}"),
-            GrpcRoute("grpc-health", "/grpc.health.v1.{service}/{method}"),
+            GrpcRoute(PmsApiRoute, "/mosip.pms.v1.{service}/{method}"),
+            GrpcRoute(GrpcHealthRoute, "/grpc.health.v1.{service}/{method}"),
         ];
 
         ClusterConfig[] clusters =
@@ -58,6 +63,15 @@ public static class GrpcForwarding
             .AddServiceDiscoveryDestinationResolver();
 
         builder.Services.AddOpenTelemetry().WithTracing(tracing => tracing.AddSource("Yarp.ReverseProxy"));
+        builder.Services.Configure<AspNetCoreTraceInstrumentationOptions>(options =>
+        {
+            var earlier = options.EnrichWithHttpResponse;
+            options.EnrichWithHttpResponse = (activity, response) =>
+            {
+                earlier?.Invoke(activity, response);
+                NameAfterTheRpc(activity, response.HttpContext);
+            };
+        });
 
         return builder;
     }
@@ -74,6 +88,22 @@ public static class GrpcForwarding
 
         app.MapReverseProxy();
         return app;
+    }
+
+    /// <summary>
+    /// Names a forwarded call's span after the RPC (<c>mosip.pms.v1.FtmChipService/ListFtmChips</c>), as
+    /// Pms.Grpc names its own, instead of the route template every call shares.
+    /// </summary>
+    internal static void NameAfterTheRpc(Activity activity, HttpContext context)
+    {
+        if (context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>() is { Config.RouteId: PmsApiRoute or GrpcHealthRoute }
+            && context.Request.Path.Value is { Length: > 1 } path)
+        {
+            activity.DisplayName = path[1..];
+            activity.SetTag("rpc.system", "grpc");
+            activity.SetTag("rpc.method", path[(path.LastIndexOf('/') + 1)..]);
+            activity.SetTag("rpc.service", path[1..path.LastIndexOf('/')]);
+        }
     }
 
     private static RouteConfig GrpcRoute(string routeId, string path) => new()

@@ -27,11 +27,47 @@ public static class DatabaseHealthChecks
             .AddCheck<MigrationsHealthCheck>(MigrationsCheck, HealthStatus.Unhealthy, ["ready"], QueryTimeout + TimeSpan.FromSeconds(1));
     }
 
-    /// <summary>Runs a probe query without tracing it: probes every few seconds would bury the traces of real calls.</summary>
-    internal static async Task<T> UntracedAsync<T>(Func<Task<T>> probe)
+    /// <summary>
+    /// Runs a probe query in a scope of its own, untraced (probes every few seconds would bury the traces of
+    /// real calls) and bounded by <see cref="QueryTimeout"/> even where Npgsql does not honour cancellation:
+    /// opening a connection through a proxy whose PostgreSQL is gone (Aspire's endpoint proxy) waits out the
+    /// connection string's Timeout, 15 s by default. An abandoned attempt keeps its DbContext until it ends.
+    /// On failure the pool is cleared (see <see cref="ClearPool"/>) and the exception is rethrown.
+    /// </summary>
+    internal static async Task<T> ProbeAsync<T>(IServiceScopeFactory scopes, Func<PmsDbContext, CancellationToken, Task<T>> probe,
+        CancellationToken cancellationToken)
     {
-        using var suppressed = SuppressInstrumentationScope.Begin();
-        return await probe();
+        var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PmsDbContext>();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(QueryTimeout);
+        Task<T> attempt;
+        using (SuppressInstrumentationScope.Begin())
+        {
+            attempt = probe(db, timeout.Token);
+        }
+        try
+        {
+            var result = await attempt.WaitAsync(QueryTimeout, cancellationToken);
+            await scope.DisposeAsync();
+            return result;
+        }
+        catch (Exception) when (!attempt.IsCompleted)
+        {
+            ClearPool(db);
+            _ = attempt.ContinueWith(async ended =>
+            {
+                _ = ended.Exception; // observed: its failure is already reported as this check's result
+                await scope.DisposeAsync();
+            }, TaskScheduler.Default);
+            throw;
+        }
+        catch (Exception)
+        {
+            ClearPool(db);
+            await scope.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Why PostgreSQL did not answer, in words safe for an anonymous reader (no host, no user, no SQL).</summary>
@@ -73,19 +109,15 @@ internal sealed class PostgresHealthCheck(IServiceScopeFactory scopes) : IHealth
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PmsDbContext>();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(DatabaseHealthChecks.QueryTimeout);
         try
         {
-            await DatabaseHealthChecks.UntracedAsync(() => db.Database.SqlQueryRaw<int>("SELECT 1 AS \"Value\"").SingleAsync(timeout.Token));
+            await DatabaseHealthChecks.ProbeAsync(scopes,
+                (db, token) => db.Database.SqlQueryRaw<int>("SELECT 1 AS \"Value\"").SingleAsync(token), cancellationToken);
             return HealthCheckResult.Healthy("PostgreSQL answers.");
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException
                                    || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            DatabaseHealthChecks.ClearPool(db);
             return HealthCheckResult.Unhealthy(
                 $"PMS cannot use its database: {DatabaseHealthChecks.Describe(ex)} Check that PostgreSQL is running and reachable (ConnectionStrings:pmsdb).",
                 ex);
@@ -108,13 +140,10 @@ internal sealed class MigrationsHealthCheck(IServiceScopeFactory scopes) : IHeal
             return HealthCheckResult.Healthy("Every migration is applied.");
         }
 
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<PmsDbContext>();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(DatabaseHealthChecks.QueryTimeout);
         try
         {
-            var pending = (await DatabaseHealthChecks.UntracedAsync(() => db.Database.GetPendingMigrationsAsync(timeout.Token))).ToList();
+            var pending = (await DatabaseHealthChecks.ProbeAsync(scopes,
+                (db, token) => db.Database.GetPendingMigrationsAsync(token), cancellationToken)).ToList();
             if (pending.Count > 0)
             {
                 return HealthCheckResult.Unhealthy(
@@ -126,7 +155,6 @@ internal sealed class MigrationsHealthCheck(IServiceScopeFactory scopes) : IHeal
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException
                                    || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            DatabaseHealthChecks.ClearPool(db);
             return HealthCheckResult.Unhealthy($"cannot tell whether the migrations are applied: {DatabaseHealthChecks.Describe(ex)}", ex);
         }
     }

@@ -69,6 +69,42 @@ public sealed class SignInTests(PortalFixture portal)
         await tab.AssertHealthyAsync();
     }
 
+    [Fact]
+    public async Task SignOutForgetsTheSessionBeforeTheServerAnswers()
+    {
+        await using var tab = await portal.OpenAsync();
+        await tab.GotoAsync("/login");
+        await tab.SignInAsAdminAsync();
+        Assert.NotNull(await StoredAccessTokenAsync(tab));
+
+        // Hold Logout on its way to the server, as a slow network would, and leave while it is in flight.
+        var logout = new TaskCompletionSource<IRoute>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await tab.Page.RouteAsync("**/mosip.pms.v1.PartnerService/Logout", route =>
+        {
+            logout.TrySetResult(route);
+            return Task.CompletedTask;
+        });
+        await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        var held = await logout.Task.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // The tab has already forgotten the session: nothing in sessionStorage, a protected page asks to sign in.
+        Assert.Null(await tab.Page.EvaluateAsync<string?>("() => sessionStorage.getItem('pms.session')"));
+        await tab.GotoAsync("/partners");
+        await Expect(tab.Page).ToHaveURLAsync(new Regex("/login"));
+        await Expect(tab.Heading).ToHaveTextAsync("Sign in");
+        Assert.Null(await StoredAccessTokenAsync(tab));
+
+        await tab.Page.UnrouteAllAsync(new() { Behavior = UnrouteBehavior.IgnoreErrors });
+        try
+        {
+            await held.AbortAsync();
+        }
+        catch (PlaywrightException)
+        {
+            // The page that sent it is gone, and the request with it.
+        }
+    }
+
     private static Task<string?> StoredAccessTokenAsync(PortalPage tab) =>
         tab.Page.EvaluateAsync<string?>("() => { const s = sessionStorage.getItem('pms.session'); return s ? JSON.parse(s).AccessToken : null; }");
 }

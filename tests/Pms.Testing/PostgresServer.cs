@@ -86,6 +86,9 @@ public sealed class PostgresServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>The port the server listens on (the same after a restart).</summary>
+    public int Port => _port;
+
     /// <summary>The address of the server's <c>postgres</c> database, as its superuser.</summary>
     public string AdminConnectionString => _adminConnectionString;
 

@@ -52,7 +52,11 @@ public sealed class AccountService(PartnerService.PartnerServiceClient partners,
         }
     }
 
-    /// <summary>Revokes the refresh token on the server when it can, and forgets the session here in any case.</summary>
+    /// <summary>
+    /// Forgets the session here first, then revokes its refresh token on the server when it can. In that
+    /// order, a tab closed or navigated away while Logout is in flight is already signed out: at worst the
+    /// refresh token, which nothing here holds any more, lives on the server until it expires.
+    /// </summary>
     public async Task SignOutAsync()
     {
         if (session.Current is not { } current)
@@ -60,8 +64,11 @@ public sealed class AccountService(PartnerService.PartnerServiceClient partners,
             return;
         }
 
+        await session.ClearAsync();
+
         try
         {
+            // Logout is anonymous: the refresh token is the proof, so no access token is needed after the clear.
             await partners.LogoutAsync(
                 new LogoutRequest { RefreshToken = current.RefreshToken },
                 deadline: DateTime.UtcNow + TimeSpan.FromSeconds(10));
@@ -71,8 +78,6 @@ public sealed class AccountService(PartnerService.PartnerServiceClient partners,
             // Signing out must work offline too; the refresh token then simply expires on the server.
             logger.LogWarning("Logout could not reach the server ({Status}).", ex.StatusCode);
         }
-
-        await session.ClearAsync();
     }
 
     private static SessionState ToState(LoginResponse r, string typedUsername) => new(

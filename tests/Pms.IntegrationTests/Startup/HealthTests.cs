@@ -5,6 +5,7 @@ using Grpc.Core;
 using Grpc.Health.V1;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Pms.Grpc.Data;
 using Pms.IntegrationTests.Infrastructure;
 using Pms.Testing;
@@ -19,6 +20,7 @@ namespace Pms.IntegrationTests.Startup;
 public sealed class HealthTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private PostgresServer? _postgres;
+    private string? _database;
     private PmsOnDatabase? _pms;
 
     private PostgresServer Postgres => _postgres!;
@@ -28,7 +30,8 @@ public sealed class HealthTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _postgres = await PostgresServer.StartOwnAsync();
-        _pms = new PmsOnDatabase(await Postgres.CreateDatabaseAsync(nameof(HealthTests)));
+        _database = await Postgres.CreateDatabaseAsync(nameof(HealthTests));
+        _pms = new PmsOnDatabase(_database);
         await _pms.InitializeAsync();
     }
 
@@ -104,6 +107,36 @@ public sealed class HealthTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine($"{failures} of 10 calls failed after the restart");
         // At most the first call may meet a dead connection; it clears the pool for the rest.
         Assert.InRange(failures, 0, 1);
+    }
+
+    [Fact]
+    public async Task HealthAnswersWithinSecondsWhenPostgresSitsBehindAProxyThatNoLongerAnswers()
+    {
+        // As under the AppHost: PMS reaches PostgreSQL through a proxy, which keeps accepting connections
+        // after PostgreSQL is gone and then says nothing.
+        await using var proxy = new SilentProxy(Postgres.Port);
+        await using var pms = new PmsOnDatabase(new NpgsqlConnectionStringBuilder(_database) { Port = proxy.Port }.ConnectionString);
+        await pms.InitializeAsync();
+        using var http = pms.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await GetHealthAsync(http, "/health")).Status);
+
+        proxy.Silence();
+        await Postgres.StopAsync();
+        var descriptions = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            var answer = await GetHealthAsync(http, "/health");
+            output.WriteLine($"{(int)answer.Status} after {clock.ElapsedMilliseconds} ms: {answer.Description("postgres")}");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.Status);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"/health took {clock.Elapsed.TotalSeconds:0.0} s");
+            descriptions.Add(answer.Description("postgres"));
+        }
+        Assert.Contains(descriptions, d => d.Contains("did not answer within 3 s", StringComparison.Ordinal));
+
+        await Postgres.StartAsync();
+        proxy.Forward();
+        await PollUntilAsync(http, HttpStatusCode.OK, TimeSpan.FromSeconds(30));
     }
 
     /// <summary>Leaves <paramref name="count"/> idle connections in PMS's pool, for PostgreSQL's restart to kill.</summary>
