@@ -36,6 +36,12 @@ public sealed class PmsSystemFixture : IAsyncLifetime
             "--DcpPublisher:RandomizePorts=true",
         ]);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        // All calls come from this machine: lift the per-address limits, which these tests are not about (docs/security.md).
+        var grpc = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "pms-grpc"));
+        foreach (var rule in new[] { "SignIn", "Registration", "PasswordReset", "Session", "CertificateUpload" })
+        {
+            grpc.WithEnvironment($"Pms__RateLimits__{rule}__PermitLimit", "100000");
+        }
         _app = await builder.BuildAsync();
 
         using var timeout = new CancellationTokenSource(StartTimeout);
