@@ -1,5 +1,8 @@
 var builder = DistributedApplication.CreateBuilder(args);
 
+// ---- A resource that others wait for and that fails stops the AppHost with its log on the console (Pms:Startup:Timeout).
+builder.AddStartupWatcher();
+
 // ---- Database: PostgreSQL in a container, from this machine's binaries, or given by the user (Pms:Postgres:Mode).
 var pmsdb = builder.AddPmsDatabase();
 
@@ -25,7 +28,10 @@ var grpc = builder.AddProject<Projects.Pms_Grpc>("pms-grpc", launchProfileName: 
     .WithEnvironment("Pms__Jwt__SigningKey", jwtSigningKey)
     .WithEnvironment("Pms__KeyEncryption__MasterKey", keyEncryptionKey)
     .WithEnvironment("Pms__Portal__BaseUrl", "http://localhost:5080")
-    .WithHttpHealthCheck("/health", endpointName: "http");
+    .WithHttpHealthCheck("/health", endpointName: "http")
+    // Pms:Grpc:Replicas (default 1): several instances behind one proxy per endpoint, as behind a load balancer.
+    .WithConfiguredReplicas(builder.Configuration, "Pms:Grpc:Replicas")
+    .WithEnvironment("Pms__Diagnostics__ServedByHeader", "true");
 
 // ---- Portal: serves the Blazor WebAssembly app and forwards its gRPC-Web calls to pms-grpc (same origin).
 builder.AddProject<Projects.Pms_Web>("pms-web", launchProfileName: null)
@@ -34,4 +40,4 @@ builder.AddProject<Projects.Pms_Web>("pms-web", launchProfileName: null)
     .WithHttpHealthCheck("/health")
     .WithUrlForEndpoint("http", u => u.DisplayText = "Portal");
 
-builder.Build().Run();
+return await builder.Build().RunUntilStoppedAsync();

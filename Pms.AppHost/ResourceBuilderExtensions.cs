@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace Aspire.Hosting;
 
 internal static class ResourceBuilderExtensions
@@ -20,5 +22,25 @@ internal static class ResourceBuilderExtensions
             .WithEnvironment($"Kestrel__Endpoints__{name}__Url",
                 ReferenceExpression.Create($"http://localhost:{endpoint.Property(EndpointProperty.TargetPort)}"))
             .WithEnvironment($"Kestrel__Endpoints__{name}__Protocols", http2 ? "Http2" : "Http1");
+    }
+
+    /// <summary>
+    /// Runs the project as the number of instances a setting names (default 1). Aspire puts one proxy in front
+    /// of each endpoint; the proxy spreads connections (not single calls) across the instances.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithConfiguredReplicas(
+        this IResourceBuilder<ProjectResource> project, IConfiguration configuration, string key)
+    {
+        var value = configuration[key];
+        if (value is null)
+        {
+            return project;
+        }
+        if (!int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var replicas)
+            || replicas is < 1 or > 16)
+        {
+            throw new DistributedApplicationException($"{key} must be a whole number from 1 to 16; it is '{value}'.");
+        }
+        return replicas == 1 ? project : project.WithReplicas(replicas);
     }
 }

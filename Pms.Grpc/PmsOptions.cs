@@ -16,6 +16,7 @@ public sealed class PmsOptions
     public CertificateOptions Certificates { get; set; } = new();
     public TrustStoreOptions TrustStore { get; set; } = new();
     public RateLimitOptions RateLimits { get; set; } = new();
+    public DiagnosticsOptions Diagnostics { get; set; } = new();
 }
 
 public sealed class BootstrapAdminOptions
@@ -102,4 +103,10 @@ public sealed class TrustStoreOptions
 
     /// <summary>How often cached trust stores are compared with the database, in case a notification was missed. Zero turns it off.</summary>
     public TimeSpan ConsistencyCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+public sealed class DiagnosticsOptions
+{
+    /// <summary>Name the answering instance in a <c>pms-served-by</c> response header (host/process id), to see how calls spread over replicas.</summary>
+    public bool ServedByHeader { get; set; }
 }

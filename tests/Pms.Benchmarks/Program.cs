@@ -8,6 +8,12 @@ using Pms.Testing;
 
 // PMS's hot paths over real gRPC (HTTP/2 over loopback TCP) against Pms.Grpc in its own process, each next to the
 // ceiling this machine allows for it, measured in the same run. See docs/benchmarks.md.
+if (args.FirstOrDefault() == "journeys")
+{
+    // Issue 11's load: providers onboarding at once while admins approve (docs/operations.md).
+    return await Pms.Benchmarks.Journeys.JourneyCommand.RunAsync(args[1..], BenchmarkOptions.FindRepositoryRoot());
+}
+
 var options = BenchmarkOptions.Parse(args);
 if (options is null)
 {
@@ -244,7 +250,7 @@ namespace Pms.Benchmarks
             return options.Concurrency.Contains(32) ? options : options with { Concurrency = [.. options.Concurrency, 32] };
         }
 
-        private static string FindRepositoryRoot()
+        public static string FindRepositoryRoot()
         {
             for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
             {

@@ -13,7 +13,7 @@ namespace Pms.EndToEndTests;
 /// The whole system as a user starts it: the AppHost with PostgreSQL from this machine's binaries
 /// (in a throw-away data folder, so a running dev system is never touched), the mail sink, pms-grpc and pms-web.
 /// </summary>
-public sealed class PmsSystemFixture : IAsyncLifetime
+public class PmsSystemFixture : IAsyncLifetime
 {
     public const string AdminPassword = "E2e-Admin-Password-1";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
@@ -34,6 +34,7 @@ public sealed class PmsSystemFixture : IAsyncLifetime
             $"--Parameters:jwt-signing-key=e2e-jwt-{Guid.NewGuid():N}{Guid.NewGuid():N}",
             $"--Parameters:key-encryption-key=e2e-kek-{Guid.NewGuid():N}{Guid.NewGuid():N}",
             "--DcpPublisher:RandomizePorts=true",
+            .. ExtraArguments,
         ]);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         // All calls come from this machine: lift the per-address limits, which these tests are not about (docs/security.md).
@@ -51,6 +52,9 @@ public sealed class PmsSystemFixture : IAsyncLifetime
             await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
         }
     }
+
+    /// <summary>More AppHost arguments, e.g. <c>--Pms:Grpc:Replicas=2</c>.</summary>
+    protected virtual IEnumerable<string> ExtraArguments => [];
 
     /// <summary>Resources a user expects to see Healthy in the dashboard.</summary>
     public static readonly string[] ResourceNames = ["postgres", "mail", "pms-grpc", "pms-web"];

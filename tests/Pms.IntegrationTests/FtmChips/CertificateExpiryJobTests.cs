@@ -78,6 +78,42 @@ public sealed class CertificateExpiryJobTests(FtmChipsFactory pms) : IClassFixtu
         Assert.Empty(pms.Mail.MessagesTo(provider.Email));
     }
 
+    [Fact]
+    public async Task TwoReplicasRunningTheJobAtOnceSendEachReminderOnce()
+    {
+        var replica = new ReplicaFactory(pms);
+        try
+        {
+            await replica.InitializeAsync();
+            replica.Time.SetUtcNow(pms.Time.GetUtcNow());
+            var provider = await pms.NewProviderAsync(o => o.MosipSignedNotAfter = pms.Time.GetUtcNow().AddDays(3));
+            var chip = await pms.ApprovedChipAsync(provider, await pms.AdminAsync());
+            await pms.WithDbAsync(db => db.FtmChips.Where(c => c.Id == Guid.Parse(chip.FtmChipId))
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.MosipSignedNotAfter, pms.Time.GetUtcNow().AddDays(4))));
+
+            // Both replicas' daily passes fall at the same moment, several times over.
+            var passes = Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
+            {
+                using var scope = (i % 2 == 0 ? pms : (FtmChipsFactory)replica).Services.CreateScope();
+                return await scope.ServiceProvider.GetRequiredService<CertificateExpiryScanner>().RunAsync(CancellationToken.None);
+            }));
+            var sent = (await Task.WhenAll(passes)).Sum();
+
+            // Two certificates within 5 days: two reminders in all, whichever replica sent them (the replica's own
+            // daily job, woken when its clock was set, may have sent some too).
+            Assert.InRange(sent, 0, 2);
+            await Task.Delay(500);
+            var mails = pms.Mail.MessagesTo(provider.Email).Concat(replica.Mail.MessagesTo(provider.Email)).ToList();
+            Assert.Equal(2, mails.Count);
+            Assert.Equal(["FTM chip certificate expires within 5 days", "partner certificate expires within 5 days"],
+                mails.Select(m => m.Subject!["Your MOSIP-signed ".Length..]).Order());
+        }
+        finally
+        {
+            await ((IAsyncLifetime)replica).DisposeAsync();
+        }
+    }
+
     private async Task RunPassAsync()
     {
         using var scope = pms.Services.CreateScope();
@@ -97,5 +133,11 @@ public sealed class CertificateExpiryJobTests(FtmChipsFactory pms) : IClassFixtu
             }
             await Task.Delay(50);
         }
+    }
+
+    /// <summary>A second Pms.Grpc on the same database, with its own clock and mail server.</summary>
+    private sealed class ReplicaFactory(FtmChipsFactory primary) : FtmChipsFactory
+    {
+        protected override string? ExistingDatabase => primary.ConnectionString;
     }
 }
