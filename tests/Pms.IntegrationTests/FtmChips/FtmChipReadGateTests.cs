@@ -27,8 +27,9 @@ public sealed class FtmChipReadGateTests(FtmChipsFactory pms) : IClassFixture<Ft
 
         await pms.Partners.DeactivatePartnerAsync(new DeactivatePartnerRequest { PartnerId = provider.PartnerId.ToString() }, admin);
 
-        await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, "PARTNER_DEACTIVATED", () => pms.Chips.GetFtmChipAsync(get, provider.Auth).ResponseAsync);
-        await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, "PARTNER_DEACTIVATED", () =>
+        // Deactivation also ends the provider's sessions, so its token is refused before the gate is even asked.
+        await RpcAssert.FailsAsync(StatusCode.Unauthenticated, "SESSION_REVOKED", () => pms.Chips.GetFtmChipAsync(get, provider.Auth).ResponseAsync);
+        await RpcAssert.FailsAsync(StatusCode.Unauthenticated, "SESSION_REVOKED", () =>
             pms.Chips.ListFtmChipsAsync(new ListFtmChipsRequest(), provider.Auth).ResponseAsync);
 
         // Activated again, it reads again at once (its sessions ended with the deactivation: it signs in anew).
