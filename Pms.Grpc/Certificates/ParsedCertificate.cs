@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Crypto;
@@ -345,20 +344,8 @@ internal static class CryptoErrors
 /// <summary>Text forms: PEM, hex serials.</summary>
 public static class CertificateText
 {
-    /// <summary>One PEM CERTIFICATE block, 64-character lines, '\n' line ends.</summary>
-    public static string ToPem(ReadOnlySpan<byte> der)
-    {
-        var base64 = Convert.ToBase64String(der);
-        var builder = new StringBuilder(base64.Length + base64.Length / 64 + 64);
-        builder.Append("-----BEGIN CERTIFICATE-----\n");
-        for (var i = 0; i < base64.Length; i += 64)
-        {
-            builder.Append(base64, i, Math.Min(64, base64.Length - i)).Append('\n');
-        }
-
-        builder.Append("-----END CERTIFICATE-----\n");
-        return builder.ToString();
-    }
+    /// <summary>One PEM CERTIFICATE block (RFC 7468: 64-character lines, '\n' line ends), ending with a line end.</summary>
+    public static string ToPem(ReadOnlySpan<byte> der) => string.Concat(PemEncoding.WriteString("CERTIFICATE", der), "\n");
 
     public static string ToPem(X509Certificate certificate) => ToPem(certificate.GetEncoded());
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Pms.Grpc.Infrastructure;
 using Pms.Grpc.Certificates;
 
 namespace Pms.Grpc.TrustStore;

@@ -35,17 +35,7 @@ public sealed class TrustVerifier(ITrustAnchors anchors, TimeProvider time, Trus
             }
         }
 
-        var certificates = CertificateInput.Parse(data.Span);
-        var leaf = CertificateBundle.SelectLeaf(certificates);
-        var extras = new List<ParsedCertificate>(certificates.Count - 1);
-        foreach (var certificate in certificates)
-        {
-            if (!ReferenceEquals(certificate, leaf))
-            {
-                extras.Add(certificate);
-            }
-        }
-
+        var (leaf, extras) = CertificateInput.ReadEndEntity(data, requireVersion3: false);
         var store = await anchors.GetAsync(domain, cancellationToken);
         var at = validationTime ?? time.GetUtcNow();
         var result = store.BuildPath(leaf, extras, at);

@@ -1,4 +1,4 @@
-using Pms.Grpc.Certificates;
+using Pms.Grpc.Infrastructure;
 
 namespace Pms.UnitTests.Certificates;
 

@@ -1,4 +1,4 @@
-namespace Pms.Grpc.Certificates;
+namespace Pms.Grpc.Infrastructure;
 
 /// <summary>
 /// A thread-safe cache of at most <c>capacity</c> entries that, when full, forgets the least recently used one. Every
@@ -61,6 +61,15 @@ public sealed class BoundedLruCache<TKey, TValue>(int capacity) where TKey : not
             }
 
             _entries[key] = _recency.AddFirst((key, value));
+        }
+    }
+
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _entries.Clear();
+            _recency.Clear();
         }
     }
 
