@@ -113,7 +113,10 @@ public sealed class PartnerRegistration(
         return directory.Describe(partner, user.Username, certificateUploaded: false);
     }
 
-    private static void Validate(PartnerRegistrationForm form)
+    private static void Validate(PartnerRegistrationForm form) => PartnerRules.ThrowIfAny(Violations(form));
+
+    /// <summary>Every bad field of a (trimmed) form; also used at the edge so one refusal names them all.</summary>
+    public static List<FieldViolation> Violations(PartnerRegistrationForm form)
     {
         var violations = new List<FieldViolation>();
         if (form.Type is null)
@@ -128,6 +131,6 @@ public sealed class PartnerRegistration(
         PartnerRules.CheckEmail(violations, "email", form.Email);
         PartnerRules.CheckUsername(violations, "username", form.Username);
         PartnerRules.CheckPassword(violations, "password", form.Password, form.Username);
-        PartnerRules.ThrowIfAny(violations);
+        return violations;
     }
 }
