@@ -72,7 +72,7 @@ public static class FtmChipStateMachine
 
     private sealed record Transition(FtmChipStatus From, FtmChipCommand Command, Actors Who, FtmChipStatus To);
 
-    // The allowed transitions (ARCHITECTURE.md, "FTM chip state machine"). Everything not listed is refused.
+    // The allowed transitions (docs/ftm-chips.md and docs/architecture.md). Everything not listed is refused.
     private static readonly Transition[] Transitions =
     [
         new(FtmChipStatus.PendingCertUpload, FtmChipCommand.UploadCertificate, Actors.OwnerOrAdmin, FtmChipStatus.PendingApproval),

@@ -7,7 +7,7 @@ namespace Pms.UnitTests.FtmChips;
 
 /// <summary>
 /// The whole table, generated: every status × command × actor, each checked against the contract as written in
-/// ARCHITECTURE.md and ftm_chip_service.proto (restated here, apart from the implementation).
+/// docs/ftm-chips.md and ftm_chip_service.proto (restated here, apart from the implementation).
 /// </summary>
 public sealed class FtmChipStateMachineTests
 {
