@@ -279,7 +279,8 @@ public sealed class ParsedCertificate
 internal static class CryptoErrors
 {
     public static bool IsRecoverable(Exception ex) =>
-        ex is GeneralSecurityException or CryptoException or CertificateException
+        // SecurityUtilityException: a public key whose algorithm identifier BouncyCastle does not know (found by fuzzing).
+        ex is GeneralSecurityException or CryptoException or CertificateException or SecurityUtilityException
             or ArgumentException or InvalidCastException or InvalidOperationException
             or IOException or FormatException or OverflowException or IndexOutOfRangeException;
 }
