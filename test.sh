@@ -21,7 +21,14 @@ if ((${#missing[@]})); then
   fi
 fi
 
-dotnet tool restore > /dev/null
+# No test needs a developer tool (the root manifest's dotnet-ef). The end-to-end and browser tests start the AppHost,
+# which restores and runs smtp4dev from its own manifest; those test projects run at the same time, and two first
+# restores of one package into an empty NuGet cache collide, so the mail sink's tool is restored once, here.
+if ! restore_output=$(cd Pms.AppHost/tools && dotnet tool restore 2>&1); then
+  echo "$restore_output" >&2
+  echo "Could not restore the mail sink (smtp4dev, Pms.AppHost/tools/dotnet-tools.json): is the NuGet source reachable?" >&2
+  exit 1
+fi
 
 results=artifacts/test-results
 rm -rf "$results"

@@ -1,5 +1,8 @@
 var builder = DistributedApplication.CreateBuilder(args);
 
+// ---- A resource that others wait for and that fails stops the AppHost with its log on the console (Pms:Startup:Timeout).
+builder.AddStartupWatcher();
+
 // ---- Database: PostgreSQL in a container, from this machine's binaries, or given by the user (Pms:Postgres:Mode).
 var pmsdb = builder.AddPmsDatabase();
 
@@ -34,4 +37,4 @@ builder.AddProject<Projects.Pms_Web>("pms-web", launchProfileName: null)
     .WithHttpHealthCheck("/health")
     .WithUrlForEndpoint("http", u => u.DisplayText = "Portal");
 
-builder.Build().Run();
+return await builder.Build().RunUntilStoppedAsync();

@@ -8,16 +8,24 @@ internal static class MailSinkExtensions
     /// </summary>
     public static IResourceBuilder<ExecutableResource> AddMailSink(this IDistributedApplicationBuilder builder, string name)
     {
-        var repositoryRoot = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, ".."));
+        // smtp4dev has a tool manifest of its own: `dotnet tool restore` of a manifest with two or more tools fails
+        // on a machine whose tool cache is empty (dotnet/sdk#53783), and the developer tools at the root are not needed here.
+        var toolDirectory = Path.Combine(builder.AppHostDirectory, "tools");
 
         // `dotnet tool run` needs the tool restored; doing it here keeps `dotnet run --project Pms.AppHost` one command.
-        var restore = builder.AddExecutable($"{name}-tool-restore", "dotnet", repositoryRoot, "tool", "restore")
+        var restore = builder.AddExecutable($"{name}-tool-restore", "dotnet", toolDirectory, "tool", "restore")
+            .WithFailureAdvice(
+                "this restores the smtp4dev tool (Pms.AppHost/tools/dotnet-tools.json) from NuGet. Check that the NuGet source " +
+                "is reachable (`dotnet tool restore` in Pms.AppHost/tools shows the full error), then start the AppHost again.")
             .ExcludeFromManifest();
 
-        var sink = builder.AddExecutable(name, "dotnet", repositoryRoot, "tool", "run", "smtp4dev", "--")
+        var sink = builder.AddExecutable(name, "dotnet", toolDirectory, "tool", "run", "smtp4dev", "--")
             .WithHttpEndpoint(name: "http")
             .WithEndpoint(name: "smtp", scheme: "tcp")
             .WaitForCompletion(restore)
+            .WithFailureAdvice(
+                "smtp4dev (the mail sink) did not come up; its log above says why. Check that `dotnet tool run smtp4dev -- --help` " +
+                "works in Pms.AppHost/tools, then start the AppHost again.")
             .ExcludeFromManifest();
 
         var ui = sink.GetEndpoint("http");

@@ -65,6 +65,10 @@ internal static class PostgresExtensions
         var init = builder.AddExecutable("postgres-init", "bash", builder.AppHostDirectory,
                 "-c", InitScript, "postgres-init", dataDirectory, binDirectory, asRoot ? "root" : "user")
             .WithEnvironment("PMS_POSTGRES_PASSWORD", password)
+            .WithFailureAdvice(
+                $"postgres-init prepares the data folder {dataDirectory} with {binDirectory}/initdb. Check Pms:Postgres:BinDirectory " +
+                "(PostgreSQL's server binaries) and Pms:Postgres:DataDirectory (writable, and by the postgres user when run as root), " +
+                "or choose another Pms:Postgres:Mode (README, PostgreSQL modes).")
             .ExcludeFromManifest();
 
         var server = asRoot
@@ -72,6 +76,10 @@ internal static class PostgresExtensions
             : builder.AddExecutable("postgres", Path.Combine(binDirectory, "postgres"), builder.AppHostDirectory);
         server.WithEndpoint(name: "tcp", scheme: "tcp")
             .WaitForCompletion(init)
+            .WithFailureAdvice(
+                $"PostgreSQL did not start from {binDirectory} on the data folder {dataDirectory}; its log above says why " +
+                "(a server from another checkout on the same folder, a folder made by another PostgreSQL version: then set " +
+                "Pms:Postgres:DataDirectory to a new folder).")
             .ExcludeFromManifest();
 
         var endpoint = server.GetEndpoint("tcp");

@@ -18,6 +18,7 @@ public static class Extensions
 {
     private const string HealthEndpointPath = "/health";
     private const string AlivenessEndpointPath = "/alive";
+    private const string GrpcHealthPath = "/grpc.health.v1.Health";
 
     /// <summary>Adds OpenTelemetry, default health checks, service discovery and HTTP resilience.</summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
@@ -60,6 +61,7 @@ public static class Extensions
                     o.Filter = context =>
                         !context.Request.Path.StartsWithSegments(HealthEndpointPath)
                         && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath)
+                        && !context.Request.Path.StartsWithSegments(GrpcHealthPath)
                         && !(HttpMethods.IsGet(context.Request.Method) && Path.HasExtension(context.Request.Path.Value)))
                 .AddGrpcClientInstrumentation()
                 .AddHttpClientInstrumentation());
@@ -80,14 +82,21 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>Maps <c>/health</c> (every check: ready to serve) and <c>/alive</c> (the process answers).</summary>
+    /// <summary>
+    /// Maps <c>/health</c> (every check: ready to serve; 503 naming the failing check otherwise) and
+    /// <c>/alive</c> (the process answers), both open to anonymous callers: probes carry no token.
+    /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.MapHealthChecks(HealthEndpointPath);
+        app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions
+        {
+            ResponseWriter = HealthReportWriter.WriteAsync,
+        }).AllowAnonymous();
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions
         {
             Predicate = r => r.Tags.Contains("live"),
-        });
+            ResponseWriter = HealthReportWriter.WriteAsync,
+        }).AllowAnonymous();
         return app;
     }
 }

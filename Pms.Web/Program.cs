@@ -7,6 +7,7 @@ builder.WebHost.UseStaticWebAssets();
 
 builder.AddServiceDefaults();
 builder.AddGrpcForwarding();
+PmsGrpcHealthCheck.Register(builder);
 
 var app = builder.Build();
 

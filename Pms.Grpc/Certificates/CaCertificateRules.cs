@@ -76,10 +76,9 @@ public sealed class CaCertificateRules(TimeProvider timeProvider, CaCertificateR
         var now = timeProvider.GetUtcNow();
         var name = $"CA certificate '{certificate.Subject}'";
 
-        if (certificate.Version != 3)
+        if (StructuralRules.Version3(certificate, name) is { } version)
         {
-            return new(CertificateReasons.NotV3, MosipErrorCodes.InvalidCertificateVersion,
-                $"{name} is X.509 version {certificate.Version}; only version 3 is accepted.");
+            return version;
         }
 
         if (now < certificate.NotBefore)

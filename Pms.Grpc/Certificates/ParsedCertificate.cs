@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Crypto;
@@ -35,6 +34,8 @@ public sealed class ParsedCertificate
     private readonly byte[]? _subjectKeyIdentifier;
     private readonly byte[]? _authorityKeyIdentifier;
     private AsymmetricKeyParameter? _publicKey;
+    private PlatformPublicKey? _platformKey;
+    private int _platformKeyState; // 0 not yet imported, 1 imported, 2 the platform cannot import it
     private int _selfSignature; // 0 not yet checked, 1 verifies with its own key, 2 does not
 
     private ParsedCertificate(X509Certificate certificate)
@@ -242,9 +243,35 @@ public sealed class ParsedCertificate
         return ticks >= _notBeforeTicks && ticks <= _notAfterTicks;
     }
 
-    /// <summary>Its signature verifies with <paramref name="issuer"/>'s public key.</summary>
+    /// <summary>
+    /// Its signature verifies with <paramref name="issuer"/>'s public key: by the platform (OpenSSL) for RSA PKCS#1 v1.5
+    /// and ECDSA with SHA-2, by BouncyCastle otherwise. Either way the signature algorithm inside the signed part must
+    /// equal the outer one (RFC 5280 §4.1.1.2), and what is verified is the DER of the TBSCertificate.
+    /// </summary>
     public bool IsSignedBy(ParsedCertificate issuer)
     {
+        var structure = Certificate.CertificateStructure;
+        if (!SameAlgorithm(structure.SignatureAlgorithm, structure.TbsCertificate.Signature))
+        {
+            return false;
+        }
+
+        if (issuer.PlatformKey is { } platformKey)
+        {
+            try
+            {
+                if (platformKey.Verify(structure.SignatureAlgorithm, structure.TbsCertificate.GetEncoded(Asn1Encodable.Der),
+                        structure.Signature.GetOctets()) is { } verified)
+                {
+                    return verified;
+                }
+            }
+            catch (CryptographicException)
+            {
+                return false;
+            }
+        }
+
         if (issuer.PublicKey is not { } key)
         {
             return false;
@@ -259,6 +286,36 @@ public sealed class ParsedCertificate
         {
             return false;
         }
+    }
+
+    // The subject key for platform verification, imported on first use; null when the platform cannot take it.
+    private PlatformPublicKey? PlatformKey
+    {
+        get
+        {
+            var state = Volatile.Read(ref _platformKeyState);
+            if (state == 0)
+            {
+                _platformKey = PlatformPublicKey.TryCreate(Certificate.CertificateStructure.SubjectPublicKeyInfo);
+                state = _platformKey is null ? 2 : 1;
+                Volatile.Write(ref _platformKeyState, state);
+            }
+
+            return state == 1 ? _platformKey : null;
+        }
+    }
+
+    // As BouncyCastle compares them: same OID, and the same parameters where absent and NULL count as equal.
+    private static bool SameAlgorithm(AlgorithmIdentifier outer, AlgorithmIdentifier inner)
+    {
+        if (!outer.Algorithm.Equals(inner.Algorithm))
+        {
+            return false;
+        }
+
+        var outerParameters = outer.Parameters is DerNull ? null : outer.Parameters;
+        var innerParameters = inner.Parameters is DerNull ? null : inner.Parameters;
+        return outerParameters is null ? innerParameters is null : outerParameters.Equals(innerParameters);
     }
 
     /// <summary>The authorityKeyIdentifier of this certificate does not contradict <paramref name="issuer"/>'s subjectKeyIdentifier.</summary>
@@ -288,20 +345,8 @@ internal static class CryptoErrors
 /// <summary>Text forms: PEM, hex serials.</summary>
 public static class CertificateText
 {
-    /// <summary>One PEM CERTIFICATE block, 64-character lines, '\n' line ends.</summary>
-    public static string ToPem(ReadOnlySpan<byte> der)
-    {
-        var base64 = Convert.ToBase64String(der);
-        var builder = new StringBuilder(base64.Length + base64.Length / 64 + 64);
-        builder.Append("-----BEGIN CERTIFICATE-----\n");
-        for (var i = 0; i < base64.Length; i += 64)
-        {
-            builder.Append(base64, i, Math.Min(64, base64.Length - i)).Append('\n');
-        }
-
-        builder.Append("-----END CERTIFICATE-----\n");
-        return builder.ToString();
-    }
+    /// <summary>One PEM CERTIFICATE block (RFC 7468: 64-character lines, '\n' line ends), ending with a line end.</summary>
+    public static string ToPem(ReadOnlySpan<byte> der) => string.Concat(PemEncoding.WriteString("CERTIFICATE", der), "\n");
 
     public static string ToPem(X509Certificate certificate) => ToPem(certificate.GetEncoded());
 

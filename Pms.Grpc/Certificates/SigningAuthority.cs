@@ -24,6 +24,7 @@ public sealed class SigningAuthority
     private readonly TimeProvider _timeProvider;
     private readonly X509Name _subject;
     private readonly byte[] _subjectKeyIdentifier;
+    private readonly Lazy<ISignatureFactory> _signatureFactory;
 
     private SigningAuthority(ParsedCertificate certificate, AsymmetricKeyParameter privateKey, TimeProvider timeProvider)
     {
@@ -33,6 +34,8 @@ public sealed class SigningAuthority
         _subject = certificate.Certificate.SubjectDN;
         _subjectKeyIdentifier = certificate.SubjectKeyIdentifierBytes
             ?? KeyIdentifiers.Compute(certificate.Certificate.SubjectPublicKeyInfo);
+        // Every MOSIP-signed certificate is signed with this key: by the platform (OpenSSL) when it is RSA or EC.
+        _signatureFactory = new(() => PlatformSignatureFactory.Create(SignatureAlgorithmFor(privateKey), privateKey));
     }
 
     /// <summary>The signing CA's certificate (what <c>GetSigningCertificate</c> returns).</summary>
@@ -133,7 +136,7 @@ public sealed class SigningAuthority
         generator.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(IssuedKeyUsage(original)));
         generator.AddExtension(X509Extensions.SubjectKeyIdentifier, false, new SubjectKeyIdentifier(KeyIdentifiers.Compute(publicKeyInfo)));
         generator.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, new AuthorityKeyIdentifier(_subjectKeyIdentifier));
-        var certificate = generator.Generate(new Asn1SignatureFactory(SignatureAlgorithmFor(_privateKey), _privateKey, new SecureRandom()));
+        var certificate = generator.Generate(_signatureFactory.Value);
         return ParsedCertificate.From(certificate);
     }
 

@@ -53,8 +53,30 @@ public sealed class ExceptionMappingInterceptor(ILogger<ExceptionMappingIntercep
             ToRpcException(new PmsException(StatusCode.AlreadyExists, "ALREADY_EXISTS", "The record already exists.")),
         OperationCanceledException when context.CancellationToken.IsCancellationRequested =>
             new RpcException(new global::Grpc.Core.Status(StatusCode.Cancelled, "The call was cancelled.")),
+        _ when IsDatabaseUnavailable(exception) => DatabaseUnavailable(exception, context),
         _ => Unexpected(exception, context),
     };
+
+    // PostgreSQL down, restarting, or a pooled connection it closed: the call may succeed if retried.
+    private static bool IsDatabaseUnavailable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is NpgsqlException { IsTransient: true })
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private RpcException DatabaseUnavailable(Exception exception, ServerCallContext context)
+    {
+        // /health reports the outage to whoever must act; one warning per failed call is enough here.
+        logger.LogWarning("{Method} failed: the database is unavailable ({Message})", context.Method, exception.GetBaseException().Message);
+        return ToRpcException(new PmsException(StatusCode.Unavailable, "DATABASE_UNAVAILABLE",
+            "PMS cannot reach its database right now; try again in a moment."));
+    }
 
     private RpcException Unexpected(Exception exception, ServerCallContext context)
     {

@@ -87,12 +87,7 @@ public sealed class FtmChipLifecycle(
         CancellationToken cancellationToken)
     {
         var id = ParseId(chipId, comment: "");
-        if (certificateData.Length > CertificateParser.MaxCertificateDataBytes)
-        {
-            PmsErrors.InvalidArgument("CERTIFICATE_DATA_TOO_LARGE",
-                $"certificate_data is {certificateData.Length} bytes; at most {CertificateParser.MaxCertificateDataBytes} bytes (1 MiB) are accepted.",
-                field: "certificate_data");
-        }
+        CertificateInput.RequireSize(certificateData);
         if (!caller.IsAdmin)
         {
             await gate.RequireCertifiedProviderAsync(caller, cancellationToken);
@@ -102,16 +97,10 @@ public sealed class FtmChipLifecycle(
         var owner = await db.Partners.AsNoTracking().FirstAsync(p => p.Id == chip.PartnerId, cancellationToken);
 
         // Broken rules leave as CertificateValidationException, which the exception interceptor maps to the contract's reasons.
-        var uploaded = CertificateParser.Parse(certificateData.Span);
-        var leaf = CertificateBundle.SelectLeaf(uploaded);
-        if (leaf.Version != 3)
-        {
-            throw new CertificateValidationException(new CertificateRuleViolation(CertificateReasons.NotV3, MosipErrorCodes.InvalidCertificateVersion,
-                $"Certificate '{leaf.Subject}' is X.509 version {leaf.Version}; version 3 is required."));
-        }
+        var (leaf, intermediates) = CertificateInput.ReadEndEntity(certificateData, requireVersion3: true);
         var store = await trustAnchors.GetAsync(PartnerDomain.Ftm, cancellationToken);
         // The registered organisation now, not the one when the chip was added: after a rename, renewals carry the new name.
-        var decision = certificateRules.Check(leaf, [.. uploaded.Where(c => !ReferenceEquals(c, leaf))], owner.OrganizationName, store);
+        var decision = certificateRules.Check(leaf, intermediates, owner.OrganizationName, store);
         var mosipSigned = signer.Authority.IssueMosipSignedCertificate(decision.Certificate);
 
         var now = Now();

@@ -45,8 +45,9 @@ public sealed class FtmChipQueries(PmsDbContext db, IFtmProviderGate gate, TimeP
 {
     public static readonly IReadOnlyList<string> OrderFields = ["created_at", "updated_at", "make", "model", "status", "organization_name"];
 
-    // Where the previous page ended: the sort key (one of these, by order field) and the id that breaks ties.
-    private sealed record Cursor(DateTimeOffset? At, string? Text, int? Status, Guid Id);
+    // Where the previous page ended: the sort key (one of these, by order field) and the id that breaks ties; and the
+    // total the first page counted, so that later pages need not count again (null in tokens made before it was kept).
+    private sealed record Cursor(DateTimeOffset? At, string? Text, int? Status, Guid Id, int? Total = null);
 
     public async Task<FtmChip> GetAsync(CurrentUser caller, string chipId, CancellationToken cancellationToken)
     {
@@ -87,7 +88,9 @@ public sealed class FtmChipQueries(PmsDbContext db, IFtmProviderGate gate, TimeP
 
     /// <summary>
     /// One page, by keyset: the page after a token is found by seeking the sort index to where the last page ended,
-    /// so a page far down the list costs what the first costs. <c>total_size</c> counts every match.
+    /// so a page far down the list costs what the first costs. <c>total_size</c> counts every match on the first page;
+    /// the page token carries that count to the later pages (AIP-158 lets <c>total_size</c> be an estimate), so walking a
+    /// long list does not count it again on every page.
     /// </summary>
     public async Task<FtmChipPage> ListAsync(CurrentUser caller, FtmChipListQuery query, CancellationToken cancellationToken)
     {
@@ -152,13 +155,13 @@ public sealed class FtmChipQueries(PmsDbContext db, IFtmProviderGate gate, TimeP
             chips = chips.Where(c => c.CaSignedNotAfter != null && c.CaSignedNotAfter > now && c.CaSignedNotAfter <= horizon);
         }
 
-        var total = await chips.CountAsync(cancellationToken);
+        var total = cursor?.Total ?? await chips.CountAsync(cancellationToken);
         if (cursor is not null)
         {
             chips = After(chips, field, descending, cursor);
         }
         var rows = await Order(chips, field, descending).Take(pageSize + 1).ToListAsync(cancellationToken);
-        var next = rows.Count > pageSize ? EncodeToken(CursorOf(rows[pageSize - 1], field), fingerprint) : "";
+        var next = rows.Count > pageSize ? EncodeToken(CursorOf(rows[pageSize - 1], field) with { Total = total }, fingerprint) : "";
         return new FtmChipPage(rows.Take(pageSize).ToList(), next, total);
     }
 
@@ -169,7 +172,7 @@ public sealed class FtmChipQueries(PmsDbContext db, IFtmProviderGate gate, TimeP
         {
             return db.FtmChips;
         }
-        var partner = await gate.RequireProviderAsync(caller, cancellationToken);
+        var partner = await gate.RequireProviderForReadingAsync(caller, cancellationToken);
         return db.FtmChips.Where(c => c.PartnerId == partner.Id);
     }
 

@@ -8,8 +8,9 @@ using Pms.Grpc.Partners;
 namespace Pms.Grpc.FtmChips;
 
 /// <summary>
-/// What an FTM provider must satisfy before FtmChipService acts for it. Read from the database on every call: access
-/// tokens outlive a deactivation, a new version of the terms, or an expiring certificate.
+/// What an FTM provider must satisfy before FtmChipService acts for it. Read from the database (for reads, at most a few
+/// seconds ago, see <see cref="PartnerAccessCache"/>): access tokens outlive a deactivation, a new version of the terms,
+/// or an expiring certificate.
 /// </summary>
 public interface IFtmProviderGate
 {
@@ -18,6 +19,12 @@ public interface IFtmProviderGate
     /// the current terms accepted (<c>CONSENT_REQUIRED</c>). Reads, watching and deactivating need this much.
     /// </summary>
     Task<Partner> RequireProviderAsync(CurrentUser caller, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RequireProviderAsync"/> for calls that only read (GetFtmChip, ListFtmChips, GetFtmChipCertificate):
+    /// the partner may come from <see cref="PartnerAccessCache"/>, detached; never modify it.
+    /// </summary>
+    Task<Partner> RequireProviderForReadingAsync(CurrentUser caller, CancellationToken cancellationToken);
 
     /// <summary>
     /// As <see cref="RequireProviderAsync"/>, and with a current MOSIP-signed partner certificate
@@ -30,9 +37,14 @@ public interface IFtmProviderGate
 /// <summary>The partner service's own consent and deactivation gate (<see cref="PartnerAccess"/>), plus what FTM services add.</summary>
 public sealed class FtmProviderGate(PartnerAccess access, PmsDbContext db, TimeProvider time) : IFtmProviderGate
 {
-    public async Task<Partner> RequireProviderAsync(CurrentUser caller, CancellationToken cancellationToken)
+    public async Task<Partner> RequireProviderAsync(CurrentUser caller, CancellationToken cancellationToken) =>
+        RequireFtmProvider(await access.RequireActivePartnerWithConsentAsync(caller, cancellationToken));
+
+    public async Task<Partner> RequireProviderForReadingAsync(CurrentUser caller, CancellationToken cancellationToken) =>
+        RequireFtmProvider(await access.RequireActivePartnerWithConsentForReadingAsync(caller, cancellationToken));
+
+    private static Partner RequireFtmProvider(Partner partner)
     {
-        var partner = await access.RequireActivePartnerWithConsentAsync(caller, cancellationToken);
         if (partner.PartnerType != PartnerType.FtmProvider)
         {
             PmsErrors.PermissionDenied("ROLE_NOT_ALLOWED", "FTM chips are for FTM providers only.");

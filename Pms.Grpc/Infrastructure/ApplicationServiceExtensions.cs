@@ -25,8 +25,13 @@ public static class ApplicationServiceExtensions
         services.AddSingleton<PmsSecrets>();
 
         // Migrations run explicitly at start; explicit transactions (chip transitions) need no retry strategy in the way.
+        // The component's own health check is replaced by DatabaseHealthChecks (a real query, migrations, pool recovery).
         builder.AddNpgsqlDbContext<PmsDbContext>("pmsdb",
-            settings => settings.DisableRetry = true,
+            settings =>
+            {
+                settings.DisableRetry = true;
+                settings.DisableHealthChecks = true;
+            },
             options => options.UseSnakeCaseNamingConvention());
 
         services.AddGrpc(options =>
@@ -38,7 +43,8 @@ public static class ApplicationServiceExtensions
             options.EnableDetailedErrors = false;
         });
         services.AddGrpcReflection();
-        services.AddGrpcHealthChecks().AddCheck("grpc", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
+        // grpc.health.v1 runs the same checks as /health, on each Check call.
+        services.AddGrpcHealthChecks().AddDatabaseHealthChecks();
 
         // Sign-in.
         services.AddPmsAuthentication();

@@ -15,7 +15,8 @@ public sealed class PartnerAdministration(
     PartnerDirectory directory,
     SessionService sessions,
     IAuditLog audit,
-    TimeProvider time)
+    TimeProvider time,
+    PartnerAccessCache accessCache)
 {
     public Task<PartnerDetails> GetAsync(string partnerId, CancellationToken cancellationToken) =>
         directory.GetDetailsAsync(PartnerDirectory.ParseId(partnerId), cancellationToken);
@@ -38,6 +39,7 @@ public sealed class PartnerAdministration(
             await sessions.RevokeAllSessionsAsync(userId, cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
+        await accessCache.PublishChangeAsync(db, id, cancellationToken);
         return await directory.DescribeAsync(partner, cancellationToken);
     }
 
@@ -58,6 +60,7 @@ public sealed class PartnerAdministration(
 
         ChangeStatus(admin, partner, PartnerStatus.Active, "PARTNER_ACTIVATED", comment);
         await db.SaveChangesAsync(cancellationToken);
+        await accessCache.PublishChangeAsync(db, id, cancellationToken);
         return await directory.DescribeAsync(partner, cancellationToken);
     }
 
@@ -88,6 +91,7 @@ public sealed class PartnerAdministration(
                 Comment: NullIfEmpty(comment),
                 DetailJson: JsonSerializer.Serialize(new { old_organization_name = oldName, new_organization_name = organizationName })));
             await db.SaveChangesAsync(cancellationToken);
+            await accessCache.PublishChangeAsync(db, partner.Id, cancellationToken);
         }
         return await directory.DescribeAsync(partner, cancellationToken);
     }

@@ -46,23 +46,12 @@ public sealed class PartnerCertificates(
     public async Task<PartnerCertificateView> UploadAsync(CurrentUser caller, ReadOnlyMemory<byte> certificateData, CancellationToken cancellationToken)
     {
         var partner = await access.RequireActivePartnerWithConsentAsync(caller, cancellationToken);
-        if (certificateData.Length > CertificateParser.MaxCertificateDataBytes)
-        {
-            PmsErrors.InvalidArgument("CERTIFICATE_DATA_TOO_LARGE",
-                $"certificate_data is {certificateData.Length} bytes; at most {CertificateParser.MaxCertificateDataBytes} bytes (1 MiB) are accepted.",
-                field: "certificate_data");
-        }
+        CertificateInput.RequireSize(certificateData);
 
         // Broken rules leave as CertificateValidationException, which the exception interceptor maps to the contract's reasons.
-        var uploaded = CertificateParser.Parse(certificateData.Span);
-        var leaf = CertificateBundle.SelectLeaf(uploaded);
-        if (leaf.Version != 3)
-        {
-            throw new CertificateValidationException(new CertificateRuleViolation(CertificateReasons.NotV3, MosipErrorCodes.InvalidCertificateVersion,
-                $"Certificate '{leaf.Subject}' is X.509 version {leaf.Version}; version 3 is required."));
-        }
+        var (leaf, intermediates) = CertificateInput.ReadEndEntity(certificateData, requireVersion3: true);
         var store = await trustAnchors.GetAsync(PartnerKinds.DomainOf(partner.PartnerType), cancellationToken);
-        var decision = rules.Check(leaf, [.. uploaded.Where(c => !ReferenceEquals(c, leaf))], partner.OrganizationName, store);
+        var decision = rules.Check(leaf, intermediates, partner.OrganizationName, store);
 
         var certificate = decision.Certificate;
         var mosipSigned = signer.Authority.IssueMosipSignedCertificate(certificate);

@@ -19,6 +19,7 @@ public static class PartnerServiceCollectionExtensions
     {
         services.AddPmsMail();
         services.AddSingleton<PersonalDataProtector>();
+        services.AddSingleton<PartnerAccessCache>();
         services.AddScoped<PartnerAccess>();
         services.AddScoped<PartnerDirectory>();
         services.AddScoped<PartnerRegistration>();

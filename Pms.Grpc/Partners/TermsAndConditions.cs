@@ -12,7 +12,8 @@ public sealed record TermsView(string Version, string Text, bool ConsentGiven, D
 public sealed record ConsentView(string Version, bool ConsentGiven, DateTimeOffset ConsentGivenAt);
 
 /// <summary>The terms and conditions partners accept before they use PMS, and the record of their consent.</summary>
-public sealed class TermsAndConditions(PmsDbContext db, PartnerAccess access, ConsentPolicy consent, IAuditLog audit, TimeProvider time)
+public sealed class TermsAndConditions(PmsDbContext db, PartnerAccess access, ConsentPolicy consent, IAuditLog audit, TimeProvider time,
+    PartnerAccessCache accessCache)
 {
     /// <summary>Version <see cref="ConsentPolicy.CurrentVersion"/>. Change the version with the text.</summary>
     public const string Text = """
@@ -74,6 +75,7 @@ public sealed class TermsAndConditions(PmsDbContext db, PartnerAccess access, Co
         audit.Add(new AuditEntry("TERMS_ACCEPTED", "partner", partner.Id.ToString(), user.UserId, user.Username,
             Comment: $"Accepted the terms and conditions, version {ConsentPolicy.CurrentVersion}."));
         await db.SaveChangesAsync(cancellationToken);
+        await accessCache.PublishChangeAsync(db, partner.Id, cancellationToken);
         return new ConsentView(ConsentPolicy.CurrentVersion, true, now);
     }
 }

@@ -25,6 +25,44 @@ public static class CertificateInput
         return default;
     }
 
+    /// <summary>Refuses more than 1 MiB of certificate_data (CERTIFICATE_DATA_TOO_LARGE) before anything else is done with it.</summary>
+    public static void RequireSize(ReadOnlyMemory<byte> data)
+    {
+        if (data.Length > CertificateParser.MaxCertificateDataBytes)
+        {
+            PmsErrors.InvalidArgument(TooLarge,
+                $"certificate_data is {data.Length} bytes; at most {CertificateParser.MaxCertificateDataBytes} bytes (1 MiB) are accepted.",
+                field: "certificate_data");
+        }
+    }
+
+    /// <summary>
+    /// The intake of a certificate that is not a CA (a partner's, a chip's, or one asked about): size, parse (PEM, DER,
+    /// PEM bundle, PKCS#7), the leaf picked out of the bundle (<see cref="CertificateBundle.SelectLeaf"/>), the others as
+    /// intermediates that may help its path. Uploads also require the leaf to be X.509 v3 (KER-PCM-007);
+    /// VerifyCertificateTrust answers about any version.
+    /// </summary>
+    public static EndEntityInput ReadEndEntity(ReadOnlyMemory<byte> data, bool requireVersion3)
+    {
+        var certificates = Parse(data.Span);
+        var leaf = CertificateBundle.SelectLeaf(certificates);
+        if (requireVersion3 && StructuralRules.Version3(leaf, $"Certificate '{leaf.Subject}'") is { } violation)
+        {
+            CertificateValidationException.Throw(violation);
+        }
+
+        var intermediates = new List<ParsedCertificate>(certificates.Count - 1);
+        foreach (var certificate in certificates)
+        {
+            if (!ReferenceEquals(certificate, leaf))
+            {
+                intermediates.Add(certificate);
+            }
+        }
+
+        return new EndEntityInput(leaf, intermediates);
+    }
+
     /// <summary>
     /// Parses uploaded certificate bytes. More than 1 MiB is refused before any parsing (CERTIFICATE_DATA_TOO_LARGE);
     /// bytes that are not certificates are INVALID_CERTIFICATE (KER-PCM-001).
@@ -41,3 +79,6 @@ public static class CertificateInput
         return CertificateParser.Parse(data);
     }
 }
+
+/// <summary>A leaf certificate as uploaded or asked about, with the intermediates sent along with it.</summary>
+public sealed record EndEntityInput(ParsedCertificate Leaf, IReadOnlyList<ParsedCertificate> Intermediates);

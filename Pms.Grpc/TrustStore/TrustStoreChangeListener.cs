@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Pms.Grpc.Data;
+using Pms.Grpc.Partners;
 
 namespace Pms.Grpc.TrustStore;
 
@@ -10,10 +11,13 @@ namespace Pms.Grpc.TrustStore;
 /// <c>NOTIFY pms_trust_store, '&lt;DOMAIN&gt;'</c> when it commits; this service LISTENs on a connection of its own
 /// (reconnecting with backoff when it drops) and invalidates the named domain. Because a notification can be
 /// lost while the connection is down, every (re)connect invalidates everything, and a cheap version check runs
-/// every <see cref="TrustStoreOptions.ConsistencyCheckInterval"/> whatever the connection does.
+/// every <see cref="TrustStoreOptions.ConsistencyCheckInterval"/> whatever the connection does. The same connection
+/// also LISTENs on <see cref="PartnerAccessCache.Channel"/>, so a partner's deactivation or consent on one replica
+/// reaches the others' access gate caches.
 /// </summary>
 public sealed class TrustStoreChangeListener(
     TrustAnchors anchors,
+    PartnerAccessCache partnerAccess,
     IServiceScopeFactory scopes,
     IOptions<PmsOptions> options,
     ILogger<TrustStoreChangeListener> logger) : BackgroundService
@@ -57,13 +61,14 @@ public sealed class TrustStoreChangeListener(
                 await using var connection = new NpgsqlConnection(connectionString);
                 connection.Notification += OnNotification;
                 await connection.OpenAsync(stoppingToken);
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
+                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}; LISTEN {PartnerAccessCache.Channel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
 
                 // Whatever changed while we were not listening was missed: start over from the database.
                 anchors.InvalidateAll("listener_connected");
+                partnerAccess.InvalidateAll();
                 if (failures > 0)
                 {
                     logger.LogInformation("Listening for trust store changes again after {Failures} failed attempt(s)", failures);
@@ -107,6 +112,20 @@ public sealed class TrustStoreChangeListener(
 
     private void OnNotification(object sender, NpgsqlNotificationEventArgs e)
     {
+        if (e.Channel == PartnerAccessCache.Channel)
+        {
+            if (Guid.TryParse(e.Payload, out var partnerId))
+            {
+                partnerAccess.Invalidate(partnerId);
+            }
+            else
+            {
+                partnerAccess.InvalidateAll();
+            }
+
+            return;
+        }
+
         if (TrustAnchors.TryParseDomainName(e.Payload, out var domain))
         {
             anchors.Invalidate(domain, "notification");

@@ -26,6 +26,7 @@ public static class TrustStoreServiceCollectionExtensions
         }));
         services.AddScoped<CaCertificateUploads>();
         services.AddScoped<CaCertificateQueries>();
+        services.AddSingleton<TrustVerdictCache>();
         services.AddSingleton<TrustVerifier>();
 
         services.AddSingleton<MosipSigner>();

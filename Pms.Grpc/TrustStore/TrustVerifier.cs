@@ -14,36 +14,49 @@ public sealed record TrustVerdict(bool Trusted, string Reason, IReadOnlyList<Gui
 /// <summary>
 /// VerifyCertificateTrust, the call MOSIP's authentication and registration services make: an RFC 5280 path
 /// over the cached trust store snapshot of the domain (no database round trip). An untrusted certificate is an
-/// answer, not an error; only bytes that are not certificates (or too many of them) are refused.
+/// answer, not an error; only bytes that are not certificates (or too many of them) are refused. Answers about "now"
+/// are remembered (<see cref="TrustVerdictCache"/>): the same bytes asked again against the same snapshot are answered
+/// without parsing.
 /// </summary>
-public sealed class TrustVerifier(ITrustAnchors anchors, TimeProvider time, TrustStoreMetrics? metrics = null)
+public sealed class TrustVerifier(ITrustAnchors anchors, TimeProvider time, TrustStoreMetrics? metrics = null, TrustVerdictCache? cache = null)
 {
     public async Task<TrustVerdict> VerifyAsync(PartnerDomain? requestedDomain, ReadOnlyMemory<byte> data, DateTimeOffset? validationTime,
         CancellationToken cancellationToken)
     {
         var domain = CertificateInput.RequireDomain(requestedDomain);
-        var certificates = CertificateInput.Parse(data.Span);
-        var leaf = CertificateBundle.SelectLeaf(certificates);
-        var extras = new List<ParsedCertificate>(certificates.Count - 1);
-        foreach (var certificate in certificates)
+        var cacheable = cache is not null && validationTime is null && data.Length <= CertificateParser.MaxCertificateDataBytes;
+        if (cacheable)
         {
-            if (!ReferenceEquals(certificate, leaf))
+            var snapshot = await anchors.GetAsync(domain, cancellationToken);
+            if (cache!.TryGet(TrustVerdictCache.KeyOf(snapshot, data.Span), time.GetUtcNow(), out var remembered))
             {
-                extras.Add(certificate);
+                metrics?.Verified(domain, remembered.Trusted);
+                return remembered;
             }
         }
 
+        var (leaf, extras) = CertificateInput.ReadEndEntity(data, requireVersion3: false);
         var store = await anchors.GetAsync(domain, cancellationToken);
         var at = validationTime ?? time.GetUtcNow();
         var result = store.BuildPath(leaf, extras, at);
         metrics?.Verified(domain, result.IsTrusted);
+        TrustVerdict verdict;
         if (result.IsTrusted)
         {
-            return new TrustVerdict(true, result.Reason, result.StoredIds, "", "");
+            verdict = new TrustVerdict(true, result.Reason, result.StoredIds, "", "");
+        }
+        else
+        {
+            var (reasonCode, mosipErrorCode) = Classify(store, leaf, result.Failure!, at);
+            verdict = new TrustVerdict(false, result.Reason, [], reasonCode, mosipErrorCode);
         }
 
-        var (reasonCode, mosipErrorCode) = Classify(store, leaf, result.Failure!, at);
-        return new TrustVerdict(false, result.Reason, [], reasonCode, mosipErrorCode);
+        if (cacheable)
+        {
+            cache!.Add(TrustVerdictCache.KeyOf(store, data.Span), verdict, result, at);
+        }
+
+        return verdict;
     }
 
     /// <summary>

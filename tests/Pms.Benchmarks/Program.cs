@@ -1,14 +1,13 @@
-using System.Diagnostics;
 using System.Globalization;
 using Google.Protobuf;
-using Grpc.Core;
+using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Mosip.Pms.V1;
 using Pms.Benchmarks;
 using Pms.Testing;
 
-// VerifyCertificateTrust throughput and latency over real gRPC (HTTP/2 over a TCP socket) against Pms.Grpc in its
-// own process, with the trust store cached. See docs/benchmarks.md for how to run it and what it measured.
+// PMS's hot paths over real gRPC (HTTP/2 over loopback TCP) against Pms.Grpc in its own process, each next to the
+// ceiling this machine allows for it, measured in the same run. See docs/benchmarks.md.
 var options = BenchmarkOptions.Parse(args);
 if (options is null)
 {
@@ -16,121 +15,212 @@ if (options is null)
     return 2;
 }
 
-await using var server = await PmsServerProcess.StartAsync(options.RepositoryRoot, options.Build, TimeSpan.FromMinutes(3));
-using var channel = GrpcChannel.ForAddress(server.GrpcAddress, new GrpcChannelOptions
-{
-    HttpHandler = new SocketsHttpHandler
-    {
-        EnableMultipleHttp2Connections = true,
-        PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-    },
-});
+var run = new RunInfo(DateTimeOffset.UtcNow, RunInfo.Git(options.RepositoryRoot, "rev-parse --short HEAD"),
+    RunInfo.Git(options.RepositoryRoot, "rev-parse --abbrev-ref HEAD"), RunInfo.LoadAverage(), Environment.ProcessorCount, RunInfo.CpuModel());
+Progress.Line($"PMS benchmark: commit {run.Commit} ({run.Branch}), {run.Cores} cores, load average {run.LoadBefore}; " +
+    $"{options.Duration.TotalSeconds:0} s per run after {options.Warmup.TotalSeconds:0} s warm-up, callers {string.Join('/', options.Concurrency)}");
 
-var login = await new PartnerService.PartnerServiceClient(channel).LoginAsync(
-    new LoginRequest { Username = PmsServerProcess.AdminUsername, Password = server.AdminPassword });
-var auth = new Metadata { { "authorization", $"Bearer {login.AccessToken}" } };
-var trustStore = new TrustStoreService.TrustStoreServiceClient(channel);
-
-// The FTM trust store: the chain under test among unrelated CAs, as a real store would hold.
-Console.WriteLine($"Uploading the trust store ({options.KeyType} chain + {options.OtherCas} unrelated root/intermediate pairs) ...");
-var root = TestCertificates.Root("Benchmark FTM Root", o => o.KeyType = options.KeyType);
-var intermediate = root.Issue("Benchmark FTM Sub CA", o => o.KeyType = options.KeyType);
-for (var i = 0; i < options.OtherCas; i++)
+var results = new List<ScenarioResult>();
+void Record(string scenario, int concurrency, LoadResult result, string ceiling, double ratio, string target)
 {
-    var other = TestCertificates.Root($"Other Root {i}", o => o.KeyType = TestKeyType.EcP256);
-    await trustStore.UploadCaCertificateAsync(new UploadCaCertificateRequest
-    {
-        PartnerDomain = PartnerDomain.Ftm,
-        CertificateData = ByteString.CopyFromUtf8(TestCertificates.BundlePem(other, other.Issue($"Other Sub CA {i}", o => o.KeyType = TestKeyType.EcP256))),
-    }, auth);
+    var row = new ScenarioResult(scenario, concurrency, result, ceiling, ratio, target);
+    results.Add(row);
+    Progress.Line($"  {scenario,-22} {concurrency,3} callers: {result}  ratio {ratio:0.00} to {ceiling}");
 }
 
-await trustStore.UploadCaCertificateAsync(new UploadCaCertificateRequest
+Progress.Line("Starting PostgreSQL ...");
+var postgres = await PostgresServer.GetSharedAsync();
+var pmsDatabase = await postgres.CreateDatabaseAsync("benchmark");
+var pgbenchDatabase = await postgres.CreateDatabaseAsync("pgbench");
+
+// Ceilings first, while nothing else of the benchmark runs.
+Progress.Line("Ceiling: openssl speed rsa3072 rsa2048 (one core) ...");
+var openssl = await Ceilings.OpenSslRsaAsync(TimeSpan.FromSeconds(2), 3072, 2048);
+var signCeiling = openssl[3072].SignPerSecond;
+Progress.Line(string.Create(CultureInfo.InvariantCulture,
+    $"  RSA 3072 sign {openssl[3072].SignPerSecond:N0}/s, RSA 2048 verify {openssl[2048].VerifyPerSecond:N0}/s, RSA 2048 sign {openssl[2048].SignPerSecond:N0}/s"));
+
+Progress.Line("Ceiling: pgbench -S (scale 10) ...");
+await Ceilings.InitPgbenchAsync(pgbenchDatabase);
+var pgbench = new Dictionary<int, double>();
+foreach (var clients in options.Concurrency)
 {
-    PartnerDomain = PartnerDomain.Ftm,
-    CertificateData = ByteString.CopyFromUtf8(TestCertificates.BundlePem(root, intermediate)),
-}, auth);
+    pgbench[clients] = await Ceilings.PgbenchSelectOnlyAsync(pgbenchDatabase, clients, options.Duration);
+    Progress.Line(string.Create(CultureInfo.InvariantCulture, $"  pgbench -S {clients,3} clients: {pgbench[clients],8:N0} tps"));
+}
 
-var results = new List<(string Scenario, int Concurrency, LoadResult Result)>();
-foreach (var leafCount in options.LeafCounts)
+var handler = () => new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan };
+Progress.Line("Ceiling: bare gRPC server (grpc.health.v1 Check, no database, no authentication) ...");
+var bare = new Dictionary<int, LoadResult>();
+await using (var bareServer = ServerProcess.Start(options.RepositoryRoot, Path.Combine("tests", "Pms.Benchmarks.BareServer"), "Pms.Benchmarks.BareServer",
+    new Dictionary<string, string>()))
 {
-    var scenario = $"{leafCount:N0} distinct leaves";
-    Console.WriteLine($"Generating {leafCount:N0} leaf certificates ({options.KeyType}) ...");
-    var leafKey = TestCertificates.GenerateKey(options.KeyType);
-    var requests = new VerifyCertificateTrustRequest[leafCount];
-    for (var i = 0; i < leafCount; i++)
-    {
-        var leaf = intermediate.IssueLeaf($"device {i}", o => (o.KeyType, o.KeyPair) = (options.KeyType, leafKey));
-        requests[i] = new VerifyCertificateTrustRequest { PartnerDomain = PartnerDomain.Ftm, CertificateData = ByteString.CopyFromUtf8(leaf.Pem) };
-    }
-
-    // Every answer must be "trusted", or the numbers measure something else.
-    var check = await trustStore.VerifyCertificateTrustAsync(requests[0], auth);
-    if (!check.Trusted)
-    {
-        throw new InvalidOperationException($"The benchmark leaf is not trusted: {check.Reason}");
-    }
-
+    await bareServer.WaitUntilServingAsync(TimeSpan.FromMinutes(1));
+    using var bareChannel = GrpcChannel.ForAddress(bareServer.GrpcAddress, new GrpcChannelOptions { HttpHandler = handler() });
+    var health = new Health.HealthClient(bareChannel);
+    var check = new HealthCheckRequest();
     foreach (var concurrency in options.Concurrency)
     {
-        // The machine may be shared: repeat each run and keep the median by throughput.
-        var runs = new List<LoadResult>();
-        for (var repetition = 0; repetition < options.Repeat; repetition++)
-        {
-            await LoadRunner.RunAsync(trustStore, auth, requests, concurrency, options.Warmup, server);
-            var run = await LoadRunner.RunAsync(trustStore, auth, requests, concurrency, options.Duration, server);
-            Console.WriteLine($"{scenario}, {concurrency} concurrent callers, run {repetition + 1}: {run}");
-            runs.Add(run);
-        }
-
-        results.Add((scenario, concurrency, runs.OrderBy(r => r.CallsPerSecond).ElementAt(runs.Count / 2)));
+        var result = await LoadRunner.RunAsync($"bare_grpc {concurrency}", concurrency, options.Warmup, options.Duration,
+            async (_, _) => (await health.CheckAsync(check)).Status == HealthCheckResponse.Types.ServingStatus.Serving, () => bareServer.ProcessorTime);
+        bare[concurrency] = result;
+        Record("bare_grpc", concurrency, result, "itself", 1, "");
     }
 }
 
-Console.WriteLine();
-Console.WriteLine($"VerifyCertificateTrust, {options.KeyType} chain (leaf → intermediate → root), {Environment.ProcessorCount} cores, " +
-    $"median of {options.Repeat} run(s) of {options.Duration.TotalSeconds:0} s per row");
-Console.WriteLine();
-Console.WriteLine("| leaves | concurrent callers | calls/s | p50 ms | p90 ms | p99 ms | max ms | server CPU ms/call | errors |");
-Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-foreach (var (scenario, concurrency, r) in results)
+Progress.Line("Starting Pms.Grpc (Release, Production, own process) ...");
+var (server, adminPassword) = await PmsServerProcess.StartAsync(options.RepositoryRoot, pmsDatabase);
+await using var serverLifetime = server;
+using var channel = GrpcChannel.ForAddress(server.GrpcAddress, new GrpcChannelOptions { HttpHandler = handler() });
+using var certificates = new BenchmarkCertificates();
+var seeder = new Seeder(channel, pmsDatabase, certificates);
+var admin = await seeder.SignInAsync(PmsServerProcess.AdminUsername, adminPassword);
+await seeder.UploadTrustStoreAsync(admin);
+Progress.Line("Seeding 1,000 partners and 100,000 chips (SQL) ...");
+await seeder.SeedAsync();
+var providerCount = Math.Max(1, options.Concurrency.Max());
+Progress.Line($"Signing in {providerCount} providers; making {options.DistinctLeaves:N0} distinct leaf certificates ...");
+var providers = await seeder.SignInProvidersAsync(providerCount);
+var leaves = new VerifyCertificateTrustRequest[options.DistinctLeaves];
+Parallel.For(0, leaves.Length, i => leaves[i] = new VerifyCertificateTrustRequest
 {
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| {scenario.Split(' ')[0]} | {concurrency} | {r.CallsPerSecond:N0} | {r.P50:0.00} | {r.P90:0.00} | {r.P99:0.00} | {r.Max:0.00} | {r.ServerCpuMsPerCall:0.000} | {r.Errors} |"));
+    PartnerDomain = PartnerDomain.Ftm,
+    CertificateData = ByteString.CopyFrom(certificates.Leaf($"device {i}", "PMS Bench Devices")),
+});
+
+var trustStore = new TrustStoreService.TrustStoreServiceClient(channel);
+var chips = new FtmChipService.FtmChipServiceClient(channel);
+var partnerService = new PartnerService.PartnerServiceClient(channel);
+var big = providers[0];
+var firstPage = new ListFtmChipsRequest { PageSize = 50 };
+Progress.Line("Walking provider 0's list to page 1,000 (50 a page) ...");
+var deepPage = new ListFtmChipsRequest { PageSize = 50, PageToken = await PageTokenAsync(chips, big, 1_000) };
+long addSequence = 0;
+
+// Each scenario: the call one caller makes, the ceiling it is compared with, and the target ratio (docs/benchmarks.md).
+var scenarios = new List<Scenario>
+{
+    new("verify_cached", "bare_grpc", "≥ 0.7", async (_, _) =>
+        (await trustStore.VerifyCertificateTrustAsync(leaves[0], admin)).Trusted),
+    new("verify_distinct", "bare_grpc", "≥ 0.5", async (_, n) =>
+        (await trustStore.VerifyCertificateTrustAsync(leaves[(int)(n % leaves.Length)], admin)).Trusted),
+    new("get_chip", "pgbench_S", "≥ 0.4, p99 ≤ 15 ms", async (caller, n) =>
+    {
+        var provider = providers[caller % providers.Length];
+        var id = provider.ChipIds[(int)(n % provider.ChipIds.Count)];
+        return (await chips.GetFtmChipAsync(new GetFtmChipRequest { FtmChipId = id }, provider.Auth)).FtmChipId == id;
+    }),
+    new("list_chips_page1", "get_chip", "≥ 0.5", async (_, _) =>
+        (await chips.ListFtmChipsAsync(firstPage, big.Auth)).FtmChips.Count == 50),
+    new("list_chips_page1000", "list_chips_page1_p50", "p50 ≤ 1.2 × page 1", async (_, _) =>
+        (await chips.ListFtmChipsAsync(deepPage, big.Auth)).FtmChips.Count == 50),
+    new("upload_partner_cert", "openssl_rsa3072_sign", "≥ 0.25", async (caller, _) =>
+    {
+        var provider = providers[caller % providers.Length];
+        var answer = await partnerService.UploadPartnerCertificateAsync(new UploadPartnerCertificateRequest { CertificateData = provider.PartnerCertificate }, provider.Auth);
+        return answer.MosipSignedCertificatePem.Length > 0;
+    }),
+    new("add_chip", "pgbench_S", "", async (caller, _) =>
+    {
+        var provider = providers[caller % providers.Length];
+        var model = "Bench " + Interlocked.Increment(ref addSequence).ToString(CultureInfo.InvariantCulture);
+        return (await chips.AddFtmChipAsync(new AddFtmChipRequest { Make = "Bench make", Model = model }, provider.Auth)).Model == model;
+    }),
+};
+
+foreach (var scenario in scenarios)
+{
+    foreach (var concurrency in options.Concurrency)
+    {
+        var result = await LoadRunner.RunAsync($"{scenario.Name} {concurrency}", concurrency, options.Warmup, options.Duration, scenario.Call,
+            () => server.ProcessorTime);
+        double Rps(string name) => results.First(r => r.Scenario == name && r.Concurrency == concurrency).Result.CallsPerSecond;
+        var ratio = scenario.Ceiling switch
+        {
+            "bare_grpc" => result.CallsPerSecond / bare[concurrency].CallsPerSecond,
+            "pgbench_S" => result.CallsPerSecond / pgbench[concurrency],
+            "openssl_rsa3072_sign" => result.CallsPerSecond / signCeiling,
+            "list_chips_page1_p50" => result.P50 / results.First(r => r.Scenario == "list_chips_page1" && r.Concurrency == concurrency).Result.P50,
+            _ => result.CallsPerSecond / Rps(scenario.Ceiling),
+        };
+        Record(scenario.Name, concurrency, result, scenario.Ceiling, ratio, scenario.Target);
+    }
 }
 
-return 0;
+// Memory: peak RSS so far, then two identical rounds; the resident size after each should not grow.
+Progress.Line("Memory: two identical rounds of every read scenario at 32 callers ...");
+var memoryRounds = new List<double>();
+for (var round = 1; round <= 2; round++)
+{
+    foreach (var scenario in scenarios.Where(s => s.Name is not ("upload_partner_cert" or "add_chip")))
+    {
+        await LoadRunner.RunAsync($"memory round {round}: {scenario.Name}", 32, TimeSpan.Zero, options.Duration, scenario.Call);
+    }
+
+    memoryRounds.Add(server.ResidentMiB);
+    Progress.Line(string.Create(CultureInfo.InvariantCulture, $"  after round {round}: RSS {memoryRounds[^1]:0} MiB"));
+}
+
+var memory = new MemoryResult(server.PeakResidentMiB, memoryRounds[0], memoryRounds[1]);
+run = run with { LoadAfter = RunInfo.LoadAverage(), Elapsed = Progress.Elapsed };
+var report = new Report(run, results, pgbench, openssl, memory, options.Duration, options.Warmup);
+Console.WriteLine();
+report.PrintBenchLines(Console.Out);
+if (options.WriteDocs)
+{
+    var path = Path.Combine(options.RepositoryRoot, "docs", "benchmarks.md");
+    report.WriteDocs(path, options.AsBaseline);
+    Progress.Line($"Wrote {path}{(options.AsBaseline ? " (as the baseline)" : "")}.");
+}
+
+return results.Any(r => r.Result.Errors > 0) ? 1 : 0;
+
+static async Task<string> PageTokenAsync(FtmChipService.FtmChipServiceClient chips, BenchProvider provider, int page)
+{
+    // Big pages to get close, then pages of 50: the token holds the last row seen, not the page size.
+    var token = "";
+    var seen = 0;
+    var wanted = (page - 1) * 50;
+    while (seen < wanted)
+    {
+        var size = Math.Min(200, wanted - seen);
+        var answer = await chips.ListFtmChipsAsync(new ListFtmChipsRequest { PageSize = size, PageToken = token }, provider.Auth);
+        token = answer.NextPageToken;
+        seen += answer.FtmChips.Count;
+        Progress.Live($"listing: {seen:N0}/{wanted:N0} chips");
+    }
+
+    return token;
+}
 
 namespace Pms.Benchmarks
 {
+    public sealed record Scenario(string Name, string Ceiling, string Target, Func<int, long, Task<bool>> Call);
+
     public sealed record BenchmarkOptions(
         IReadOnlyList<int> Concurrency,
         TimeSpan Duration,
         TimeSpan Warmup,
-        IReadOnlyList<int> LeafCounts,
-        TestKeyType KeyType,
-        int OtherCas,
-        int Repeat,
-        bool Build,
+        int DistinctLeaves,
+        bool WriteDocs,
+        bool AsBaseline,
         string RepositoryRoot)
     {
         public const string Usage = """
             Usage: dotnet run -c Release --project tests/Pms.Benchmarks -- [options]
-              --concurrency 1,4,16,64   concurrent callers, one run each (default 1,4,16,64)
-              --duration 10             seconds measured per run (default 10)
-              --warmup 3                seconds of unmeasured calls before each run (default 3)
-              --leaves 256,12000        distinct leaf certificates cycled through, one scenario each (default 256,12000;
-                                        more than 10,000 defeats the trust store's signature verdict cache)
-              --key ec|rsa              key type of the chain and leaves: EC P-256 or RSA 2048 (default rsa)
-              --other-cas 25            unrelated root+intermediate pairs in the trust store (default 25)
-              --repeat 3                runs per row; the row reports the median by throughput (default 3)
-              --no-build                use Pms.Grpc/bin/Release as it is
+              --concurrency 1,8,32,128  concurrent callers, one run each (default 1,8,32,128)
+              --duration 3              seconds measured per run (default 3)
+              --warmup 1                seconds of unmeasured calls before each run (default 1)
+              --leaves 12000            distinct leaves for verify_distinct (default 12,000: more than the server's
+                                        10,000-entry verdict caches hold, so every call verifies a signature)
+              --baseline                also record this run as the "before" of docs/benchmarks.md
+              --no-docs                 print only; leave docs/benchmarks.md alone
             """;
 
         public static BenchmarkOptions? Parse(string[] args)
         {
-            var options = new BenchmarkOptions([1, 4, 16, 64], TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(3), [256, 12_000],
-                TestKeyType.Rsa2048, 25, 3, true, FindRepositoryRoot());
+            var options = new BenchmarkOptions([1, 8, 32, 128], TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(1), 12_000, true, false,
+                FindRepositoryRoot());
             for (var i = 0; i < args.Length; i++)
             {
                 string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -140,11 +230,9 @@ namespace Pms.Benchmarks
                     "--concurrency" => options with { Concurrency = Numbers(Next()) },
                     "--duration" => options with { Duration = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)) },
                     "--warmup" => options with { Warmup = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)) },
-                    "--leaves" => options with { LeafCounts = Numbers(Next()) },
-                    "--key" => options with { KeyType = Next() == "ec" ? TestKeyType.EcP256 : TestKeyType.Rsa2048 },
-                    "--other-cas" => options with { OtherCas = int.Parse(Next(), CultureInfo.InvariantCulture) },
-                    "--repeat" => options with { Repeat = Math.Max(1, int.Parse(Next(), CultureInfo.InvariantCulture)) },
-                    "--no-build" => options with { Build = false },
+                    "--leaves" => options with { DistinctLeaves = Math.Max(1, int.Parse(Next(), CultureInfo.InvariantCulture)) },
+                    "--baseline" => options with { AsBaseline = true },
+                    "--no-docs" => options with { WriteDocs = false },
                     _ => null,
                 };
                 if (options is null)
@@ -153,7 +241,7 @@ namespace Pms.Benchmarks
                 }
             }
 
-            return options;
+            return options.Concurrency.Contains(32) ? options : options with { Concurrency = [.. options.Concurrency, 32] };
         }
 
         private static string FindRepositoryRoot()
@@ -167,59 +255,6 @@ namespace Pms.Benchmarks
             }
 
             throw new InvalidOperationException("Run the benchmark from the PMS repository (Pms.sln not found above the program).");
-        }
-    }
-
-    public sealed record LoadResult(long Calls, int Errors, TimeSpan Elapsed, double P50, double P90, double P99, double Max, double ServerCpuMsPerCall)
-    {
-        public double CallsPerSecond => Calls / Elapsed.TotalSeconds;
-
-        public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-            $"{CallsPerSecond:N0} calls/s, p50 {P50:0.00} ms, p90 {P90:0.00} ms, p99 {P99:0.00} ms, max {Max:0.00} ms, server CPU {ServerCpuMsPerCall:0.000} ms/call, {Errors} errors");
-    }
-
-    /// <summary>N callers, each sending its next request as soon as the previous answer arrives (closed loop).</summary>
-    public static class LoadRunner
-    {
-        public static async Task<LoadResult> RunAsync(TrustStoreService.TrustStoreServiceClient client, Metadata auth,
-            VerifyCertificateTrustRequest[] requests, int concurrency, TimeSpan duration, PmsServerProcess server)
-        {
-            var next = -1;
-            var errors = 0;
-            var latencies = new List<double>[concurrency];
-            var cpuBefore = server.ProcessorTime;
-            var stopwatch = Stopwatch.StartNew();
-            var workers = Enumerable.Range(0, concurrency).Select(worker => Task.Run(async () =>
-            {
-                var mine = latencies[worker] = new List<double>(1 << 16);
-                while (stopwatch.Elapsed < duration)
-                {
-                    var request = requests[(int)((uint)Interlocked.Increment(ref next) % (uint)requests.Length)];
-                    var started = Stopwatch.GetTimestamp();
-                    try
-                    {
-                        var answer = await client.VerifyCertificateTrustAsync(request, auth);
-                        if (!answer.Trusted)
-                        {
-                            Interlocked.Increment(ref errors);
-                        }
-                    }
-                    catch (RpcException)
-                    {
-                        Interlocked.Increment(ref errors);
-                    }
-
-                    mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                }
-            })).ToArray();
-            await Task.WhenAll(workers);
-            var elapsed = stopwatch.Elapsed;
-            var cpu = server.ProcessorTime - cpuBefore;
-
-            var all = latencies.SelectMany(l => l).Order().ToArray();
-            double Percentile(double p) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)Math.Ceiling(p * all.Length) - 1)];
-            return new LoadResult(all.Length, errors, elapsed, Percentile(0.50), Percentile(0.90), Percentile(0.99),
-                all.Length == 0 ? 0 : all[^1], all.Length == 0 ? 0 : cpu.TotalMilliseconds / all.Length);
         }
     }
 }

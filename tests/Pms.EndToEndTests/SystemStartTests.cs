@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Aspire.Hosting.Testing;
+using Grpc.Health.V1;
 using Mosip.Pms.V1;
 
 namespace Pms.EndToEndTests;
@@ -45,10 +47,36 @@ public sealed class SystemStartTests(PmsSystemFixture system)
     }
 
     [Fact]
-    public async Task PmsGrpcAnswersHealthOverHttp()
+    public async Task PmsGrpcAnswersHealthToAnonymousCallersNamingEachCheck()
     {
         using var http = system.App.CreateHttpClient("pms-grpc", "http");
-        var response = await http.GetAsync("/health");
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var health = await HealthAsync(http, "/health");
+        Assert.Equal("Healthy", health.GetProperty("status").GetString());
+        Assert.Equal("Healthy", CheckStatus(health, "postgres"));
+        Assert.Equal("Healthy", CheckStatus(health, "migrations"));
+        Assert.Equal("Healthy", (await HealthAsync(http, "/alive")).GetProperty("status").GetString());
+
+        using var channel = system.GrpcChannel();
+        var serving = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(30));
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, serving.Status);
     }
+
+    [Fact]
+    public async Task ThePortalHostReportsWhetherItReachesPmsGrpc()
+    {
+        using var http = system.App.CreateHttpClient("pms-web", "http");
+        var health = await HealthAsync(http, "/health");
+        Assert.Equal("Healthy", CheckStatus(health, "pms-grpc"));
+    }
+
+    private static async Task<JsonElement> HealthAsync(HttpClient http, string path)
+    {
+        using var response = await http.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    private static string? CheckStatus(JsonElement health, string name) =>
+        health.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == name).GetProperty("status").GetString();
 }

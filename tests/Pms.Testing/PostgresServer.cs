@@ -46,16 +46,18 @@ public sealed class PostgresServer : IAsyncDisposable
     }
 
     /// <summary>Creates an empty database and returns a connection string to it.</summary>
-    public async Task<string> CreateDatabaseAsync(string prefix)
+    public Task<string> CreateDatabaseAsync(string prefix) => CreateDatabaseAsync(_adminConnectionString, prefix);
+
+    internal static async Task<string> CreateDatabaseAsync(string adminConnectionString, string prefix)
     {
         var name = $"{new string(prefix.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).Take(24).ToArray())}_{Guid.NewGuid():N}";
-        await using (var connection = new NpgsqlConnection(_adminConnectionString))
+        await using (var connection = new NpgsqlConnection(adminConnectionString))
         {
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
             await command.ExecuteNonQueryAsync();
         }
-        return new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = name, Pooling = true }.ConnectionString;
+        return new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = name, Pooling = true }.ConnectionString;
     }
 
     private static async Task<PostgresServer> StartAsync()
@@ -66,29 +68,12 @@ public sealed class PostgresServer : IAsyncDisposable
             return new PostgresServer(external, null, null);
         }
 
-        var bin = FindBinaries() ?? throw new InvalidOperationException(
-            "Integration tests need PostgreSQL: install its server binaries (Debian: apt-get install postgresql) " +
-            "or set ConnectionStrings__pmsdb to a server where the user may create databases.");
+        var bin = RequireBinaries();
         var asRoot = Environment.UserName == "root";
-        var data = Path.Combine(Path.GetTempPath(), $"pms-test-pg-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(data);
-        const string password = "pms-tests-only";
-        var passwordFile = Path.Combine(data, "..", $"{Path.GetFileName(data)}.pw");
-        await File.WriteAllTextAsync(passwordFile, password);
-        if (asRoot)
-        {
-            await RunAsync("chown", $"postgres:postgres {data} {passwordFile}");
-        }
-
-        var (initdb, initdbArgs) = AsPostgresUser(asRoot, Path.Combine(bin, "initdb"),
-            $"-D {data} -U postgres -A scram-sha-256 --pwfile={passwordFile} -E UTF8 --no-locale");
-        await RunAsync(initdb, initdbArgs);
-        File.Delete(passwordFile);
+        var data = await InitDataDirectoryAsync(bin, asRoot);
 
         var port = FreePort();
-        var (postgres, postgresArgs) = AsPostgresUser(asRoot, Path.Combine(bin, "postgres"),
-            $"-D {data} -p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= " +
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300");
+        var (postgres, postgresArgs) = AsPostgresUser(asRoot, Path.Combine(bin, "postgres"), $"-D {data} {ServerOptions(port)}");
         // A test host can be killed without running its exit handlers; this watchdog stops the server
         // (fast shutdown) and removes its data folder as soon as the test process is gone.
         var watchdog = $"{postgres} {postgresArgs} & server=$!; " +
@@ -104,7 +89,45 @@ public sealed class PostgresServer : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var connectionString = $"Host=127.0.0.1;Port={port};Username=postgres;Password={password};Database=postgres;Timeout=5";
+        var connectionString = AdminConnectionString(port);
+        await WaitUntilAcceptingAsync(connectionString, () => process.HasExited);
+        return new PostgresServer(connectionString, data, process);
+    }
+
+    internal const string Password = "pms-tests-only";
+
+    internal static string AdminConnectionString(int port) =>
+        $"Host=127.0.0.1;Port={port};Username=postgres;Password={Password};Database=postgres;Timeout=5";
+
+    internal static string ServerOptions(int port) =>
+        $"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories= " +
+        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
+
+    internal static string RequireBinaries() => FindBinaries() ?? throw new InvalidOperationException(
+        "Integration tests need PostgreSQL: install its server binaries (Debian: apt-get install postgresql) " +
+        "or set ConnectionStrings__pmsdb to a server where the user may create databases.");
+
+    /// <summary>Runs <c>initdb</c> into a new throw-away folder (owned by postgres when running as root).</summary>
+    internal static async Task<string> InitDataDirectoryAsync(string bin, bool asRoot)
+    {
+        var data = Path.Combine(Path.GetTempPath(), $"pms-test-pg-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(data);
+        var passwordFile = Path.Combine(data, "..", $"{Path.GetFileName(data)}.pw");
+        await File.WriteAllTextAsync(passwordFile, Password);
+        if (asRoot)
+        {
+            await RunAsync("chown", $"postgres:postgres {data} {passwordFile}");
+        }
+
+        var (initdb, initdbArgs) = AsPostgresUser(asRoot, Path.Combine(bin, "initdb"),
+            $"-D {data} -U postgres -A scram-sha-256 --pwfile={passwordFile} -E UTF8 --no-locale");
+        await RunAsync(initdb, initdbArgs);
+        File.Delete(passwordFile);
+        return data;
+    }
+
+    internal static async Task WaitUntilAcceptingAsync(string connectionString, Func<bool> gaveUp)
+    {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
@@ -112,21 +135,20 @@ public sealed class PostgresServer : IAsyncDisposable
             {
                 await using var connection = new NpgsqlConnection(connectionString);
                 await connection.OpenAsync();
-                break;
+                return;
             }
-            catch (NpgsqlException) when (DateTime.UtcNow < deadline && !process.HasExited)
+            catch (NpgsqlException) when (DateTime.UtcNow < deadline && !gaveUp())
             {
                 await Task.Delay(200);
             }
         }
-        return new PostgresServer(connectionString, data, process);
     }
 
     // PostgreSQL refuses to run as root.
-    private static (string Program, string Arguments) AsPostgresUser(bool asRoot, string program, string arguments) =>
+    internal static (string Program, string Arguments) AsPostgresUser(bool asRoot, string program, string arguments) =>
         asRoot ? ("runuser", $"-u postgres -- {program} {arguments}") : (program, arguments);
 
-    private static async Task RunAsync(string program, string arguments)
+    internal static async Task RunAsync(string program, string arguments)
     {
         using var process = Process.Start(new ProcessStartInfo(program, arguments)
         {
@@ -142,7 +164,7 @@ public sealed class PostgresServer : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -119,6 +119,64 @@ public class TrustVerifierTests
         CertificateTestHelpers.AssertViolation(garbage.Violation, "INVALID_CERTIFICATE", "KER-PCM-001");
     }
 
+    [Fact]
+    public async Task TheSameBytesAskedAgainGetTheRememberedAnswerUntilTheLeafExpires()
+    {
+        var clock = CertificateTestHelpers.Clock();
+        var anchors = new SwitchableAnchors(CertificateTestHelpers.Store(RootEntry, IntermediateEntry));
+        var verifier = new TrustVerifier(anchors, clock, cache: new TrustVerdictCache());
+        var leaf = Leaf(o => o.NotAfter = clock.GetUtcNow().AddHours(1));
+
+        var first = await verifier.VerifyAsync(PartnerDomain.Ftm, Data(leaf), null, default);
+        var again = await verifier.VerifyAsync(PartnerDomain.Ftm, Data(leaf), null, default);
+        Assert.True(first.Trusted, first.Reason);
+        Assert.Same(first, again);
+
+        clock.Advance(TimeSpan.FromHours(2));
+        var later = await verifier.VerifyAsync(PartnerDomain.Ftm, Data(leaf), null, default);
+        Assert.Equal(("CERTIFICATE_EXPIRED", "KER-PCM-004"), (later.ReasonCode, later.MosipErrorCode));
+    }
+
+    [Fact]
+    public async Task AChangedTrustStoreIsNotAnsweredFromTheOldStoresAnswers()
+    {
+        var anchors = new SwitchableAnchors(CertificateTestHelpers.Store(RootEntry, IntermediateEntry));
+        var verifier = new TrustVerifier(anchors, CertificateTestHelpers.Clock(), cache: new TrustVerdictCache());
+        var data = Data(Leaf());
+        Assert.True((await verifier.VerifyAsync(PartnerDomain.Ftm, data, null, default)).Trusted);
+
+        anchors.Store = CertificateTestHelpers.Store(RootEntry); // the intermediate was deleted
+        var verdict = await verifier.VerifyAsync(PartnerDomain.Ftm, data, null, default);
+
+        Assert.False(verdict.Trusted);
+        Assert.Equal("TRUST_PATH_NOT_FOUND", verdict.ReasonCode);
+    }
+
+    [Fact]
+    public async Task AnAnswerAboutAnotherTimeIsNeitherTakenFromNorPutInTheCache()
+    {
+        var clock = CertificateTestHelpers.Clock();
+        var verifier = new TrustVerifier(new FixedAnchors(CertificateTestHelpers.Store(RootEntry, IntermediateEntry)), clock, cache: new TrustVerdictCache());
+        var data = Data(Leaf(o => o.NotAfter = clock.GetUtcNow().AddDays(10)));
+        Assert.True((await verifier.VerifyAsync(PartnerDomain.Ftm, data, null, default)).Trusted);
+
+        var inTwentyDays = await verifier.VerifyAsync(PartnerDomain.Ftm, data, clock.GetUtcNow().AddDays(20), default);
+
+        Assert.Equal("CERTIFICATE_EXPIRED", inTwentyDays.ReasonCode);
+        Assert.True((await verifier.VerifyAsync(PartnerDomain.Ftm, data, null, default)).Trusted);
+    }
+
+    private sealed class SwitchableAnchors(DomainTrustStore store) : ITrustAnchors
+    {
+        public DomainTrustStore Store { get; set; } = store;
+
+        public ValueTask<DomainTrustStore> GetAsync(PartnerDomain domain, CancellationToken cancellationToken) => ValueTask.FromResult(Store);
+
+        public void Invalidate(PartnerDomain domain)
+        {
+        }
+    }
+
     private sealed class FixedAnchors(DomainTrustStore store) : ITrustAnchors
     {
         public ValueTask<DomainTrustStore> GetAsync(PartnerDomain domain, CancellationToken cancellationToken) => ValueTask.FromResult(store);
