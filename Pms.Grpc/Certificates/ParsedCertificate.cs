@@ -266,7 +266,8 @@ public sealed class ParsedCertificate
                     return verified;
                 }
             }
-            catch (CryptographicException)
+            // IOException: a signature BIT STRING that is not octet-aligned (found by fuzzing) is no valid signature.
+            catch (Exception ex) when (ex is CryptographicException or IOException)
             {
                 return false;
             }
