@@ -1,4 +1,5 @@
 using Pms.Web;
+using Pms.Web.Session;
 
 var builder = WebApplication.CreateBuilder(args);
 // Serve the client's files from the build output in any environment (the AppHost under tests runs
@@ -8,6 +9,7 @@ builder.WebHost.UseStaticWebAssets();
 builder.AddServiceDefaults();
 builder.AddGrpcForwarding();
 PmsGrpcHealthCheck.Register(builder);
+builder.AddPortalSession();
 
 var app = builder.Build();
 
@@ -16,7 +18,9 @@ if (app.Environment.IsDevelopment())
     app.UseWebAssemblyDebugging();
 }
 
+app.UseBrowserHardening();
 app.MapDefaultEndpoints();
+app.MapPortalSession();
 app.MapGrpcForwarding();
 app.MapStaticAssets();
 // Client-side routes (/login, /partners/...) load the app's page; it must be revalidated on every load,

@@ -266,7 +266,8 @@ public sealed class ParsedCertificate
                     return verified;
                 }
             }
-            catch (CryptographicException)
+            // IOException: a signature BIT STRING that is not octet-aligned (found by fuzzing) is no valid signature.
+            catch (Exception ex) when (ex is CryptographicException or IOException)
             {
                 return false;
             }
@@ -336,7 +337,8 @@ public sealed class ParsedCertificate
 internal static class CryptoErrors
 {
     public static bool IsRecoverable(Exception ex) =>
-        ex is GeneralSecurityException or CryptoException or CertificateException
+        // SecurityUtilityException: a public key whose algorithm identifier BouncyCastle does not know (found by fuzzing).
+        ex is GeneralSecurityException or CryptoException or CertificateException or SecurityUtilityException
             or ArgumentException or InvalidCastException or InvalidOperationException
             or IOException or FormatException or OverflowException or IndexOutOfRangeException;
 }

@@ -70,7 +70,8 @@ internal sealed class PlatformPublicKey
                 return new PlatformPublicKey(null, ecdsa);
             }
         }
-        catch (Exception ex) when (ex is CryptographicException or IOException or ArgumentException)
+        // PlatformNotSupportedException: an EC key on a curve OpenSSL does not know (found by fuzzing).
+        catch (Exception ex) when (ex is CryptographicException or IOException or ArgumentException or PlatformNotSupportedException)
         {
             // A key the platform cannot import: BouncyCastle decides (and normally refuses) it.
         }

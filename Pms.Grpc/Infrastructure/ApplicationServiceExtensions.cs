@@ -7,6 +7,7 @@ using Pms.Grpc.Data.Entities;
 using Pms.Grpc.Errors;
 using Pms.Grpc.Identity;
 using Pms.Grpc.TrustStore;
+using Pms.Grpc.Validation;
 
 namespace Pms.Grpc.Infrastructure;
 
@@ -48,6 +49,7 @@ public static class ApplicationServiceExtensions
         services.AddGrpc(options =>
         {
             options.Interceptors.Add<ExceptionMappingInterceptor>();
+            options.Interceptors.Add<RequestValidationInterceptor>();
             // Certificates are at most 1 MiB; leave room for the rest of the message, refuse anything larger.
             options.MaxReceiveMessageSize = 2 * 1024 * 1024;
             options.EnableDetailedErrors = false;

@@ -115,7 +115,10 @@ public sealed class PartnerRegistration(
         throw new PmsException(global::Grpc.Core.StatusCode.AlreadyExists, "ACCOUNT_ALREADY_EXISTS", AccountExists,
             fieldViolations: [new FieldViolation("username", AccountExists), new FieldViolation("email", AccountExists)]);
 
-    private static void Validate(PartnerRegistrationForm form)
+    private static void Validate(PartnerRegistrationForm form) => PartnerRules.ThrowIfAny(Violations(form));
+
+    /// <summary>Every bad field of a (trimmed) form; also used at the edge so one refusal names them all.</summary>
+    public static List<FieldViolation> Violations(PartnerRegistrationForm form)
     {
         var violations = new List<FieldViolation>();
         if (form.Type is null)
@@ -130,6 +133,6 @@ public sealed class PartnerRegistration(
         PartnerRules.CheckEmail(violations, "email", form.Email);
         PartnerRules.CheckUsername(violations, "username", form.Username);
         PartnerRules.CheckPassword(violations, "password", form.Password, form.Username);
-        PartnerRules.ThrowIfAny(violations);
+        return violations;
     }
 }

@@ -77,9 +77,9 @@ public sealed class SignInTests(PortalFixture portal)
         await tab.SignInAsAdminAsync();
         Assert.NotNull(await StoredAccessTokenAsync(tab));
 
-        // Hold Logout on its way to the server, as a slow network would, and leave while it is in flight.
+        // Hold the sign-out (Pms.Web revokes the refresh cookie's session) on its way to the server, as a slow network would, and leave while it is in flight.
         var logout = new TaskCompletionSource<IRoute>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await tab.Page.RouteAsync("**/mosip.pms.v1.PartnerService/Logout", route =>
+        await tab.Page.RouteAsync("**/mosip.pms.portal.v1.PortalSessionService/SignOut", route =>
         {
             logout.TrySetResult(route);
             return Task.CompletedTask;

@@ -27,6 +27,8 @@ public static class GrpcServiceCollectionExtensions
         services.AddSingleton(sp => new TrustStoreService.TrustStoreServiceClient(sp.GetRequiredService<CallInvoker>()));
         services.AddSingleton(sp => new FtmChipService.FtmChipServiceClient(sp.GetRequiredService<CallInvoker>()));
         services.AddSingleton(sp => new AuditService.AuditServiceClient(sp.GetRequiredService<CallInvoker>()));
+        // Served by Pms.Web itself; it holds the refresh token in an HttpOnly cookie, so no bearer token is needed.
+        services.AddSingleton(sp => new Mosip.Pms.Portal.V1.PortalSessionService.PortalSessionServiceClient(sp.GetRequiredService<GrpcChannel>()));
 
         return services;
     }

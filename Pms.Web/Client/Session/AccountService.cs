@@ -1,11 +1,14 @@
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
-using Mosip.Pms.V1;
+using Mosip.Pms.Portal.V1;
 
 namespace Pms.Web.Client.Session;
 
-/// <summary>Opens, renews and closes the session through PartnerService; <see cref="AuthSession"/> holds it.</summary>
-public sealed class AccountService(PartnerService.PartnerServiceClient partners, AuthSession session, ILogger<AccountService> logger)
+/// <summary>
+/// Opens, renews and closes the session through Pms.Web's PortalSessionService (which keeps the refresh token in an
+/// HttpOnly cookie); <see cref="AuthSession"/> holds the rest.
+/// </summary>
+public sealed class AccountService(PortalSessionService.PortalSessionServiceClient portal, AuthSession session, ILogger<AccountService> logger)
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
 
@@ -15,8 +18,8 @@ public sealed class AccountService(PartnerService.PartnerServiceClient partners,
         // A previous user's tokens must not ride along, nor survive a failed attempt.
         await session.ClearAsync();
 
-        var response = await partners.LoginAsync(
-            new LoginRequest { Username = username, Password = password },
+        var response = await portal.SignInAsync(
+            new SignInRequest { Username = username, Password = password },
             deadline: DateTime.UtcNow + CallTimeout,
             cancellationToken: cancellationToken);
 
@@ -24,7 +27,7 @@ public sealed class AccountService(PartnerService.PartnerServiceClient partners,
     }
 
     /// <summary>
-    /// Exchanges the refresh token for a new session. Returns false when the server refused it
+    /// Exchanges the cookie's refresh token for a new session. Returns false when the server refused it
     /// (the session is then closed); throws when the server could not be asked, so the caller can retry.
     /// </summary>
     public async Task<bool> RenewAsync(CancellationToken cancellationToken = default)
@@ -36,11 +39,19 @@ public sealed class AccountService(PartnerService.PartnerServiceClient partners,
 
         try
         {
-            var response = await partners.RefreshSessionAsync(
-                new RefreshSessionRequest { RefreshToken = current.RefreshToken },
+            var response = await portal.RenewAsync(
+                new RenewRequest(),
                 deadline: DateTime.UtcNow + CallTimeout,
                 cancellationToken: cancellationToken);
 
+            // The cookie is the browser's, shared by its tabs: a tab whose user signed in elsewhere in the meantime
+            // must not become that user.
+            if (response.UserId != current.UserId)
+            {
+                logger.LogInformation("Another user signed in in this browser; closing this tab's session.");
+                await session.ClearAsync();
+                return false;
+            }
             await session.SetAsync(ToState(response, current.Username));
             return true;
         }
@@ -59,7 +70,7 @@ public sealed class AccountService(PartnerService.PartnerServiceClient partners,
     /// </summary>
     public async Task SignOutAsync()
     {
-        if (session.Current is not { } current)
+        if (session.Current is null)
         {
             return;
         }
@@ -68,10 +79,8 @@ public sealed class AccountService(PartnerService.PartnerServiceClient partners,
 
         try
         {
-            // Logout is anonymous: the refresh token is the proof, so no access token is needed after the clear.
-            await partners.LogoutAsync(
-                new LogoutRequest { RefreshToken = current.RefreshToken },
-                deadline: DateTime.UtcNow + TimeSpan.FromSeconds(10));
+            // The refresh cookie is the proof (HttpOnly, sent by the browser), so no access token is needed after the clear.
+            await portal.SignOutAsync(new SignOutRequest(), deadline: DateTime.UtcNow + TimeSpan.FromSeconds(10));
         }
         catch (RpcException ex)
         {
@@ -80,25 +89,13 @@ public sealed class AccountService(PartnerService.PartnerServiceClient partners,
         }
     }
 
-    private static SessionState ToState(LoginResponse r, string typedUsername) => new(
-        Username: r.Username is { Length: > 0 } name ? name : typedUsername,
-        UserId: r.UserId,
-        PartnerId: r.PartnerId,
-        Roles: [.. r.Roles],
-        AccessToken: r.AccessToken,
-        ExpiresAt: r.ExpiresAt.ToDateTimeOffset(),
-        RefreshToken: r.RefreshToken,
-        RefreshTokenExpiresAt: r.RefreshTokenExpiresAt?.ToDateTimeOffset() ?? r.ExpiresAt.ToDateTimeOffset(),
-        ConsentRequired: r.ConsentRequired);
-
-    private static SessionState ToState(RefreshSessionResponse r, string knownUsername) => new(
+    private static SessionState ToState(PortalSession r, string knownUsername) => new(
         Username: r.Username is { Length: > 0 } name ? name : knownUsername,
         UserId: r.UserId,
         PartnerId: r.PartnerId,
         Roles: [.. r.Roles],
         AccessToken: r.AccessToken,
         ExpiresAt: r.ExpiresAt.ToDateTimeOffset(),
-        RefreshToken: r.RefreshToken,
         RefreshTokenExpiresAt: r.RefreshTokenExpiresAt?.ToDateTimeOffset() ?? r.ExpiresAt.ToDateTimeOffset(),
         ConsentRequired: r.ConsentRequired);
 }

@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace Pms.Web.Client.Session;
 
-/// <summary>What the portal knows about the signed-in user, as PartnerService.Login or RefreshSession returned it.</summary>
+/// <summary>
+/// What the portal knows about the signed-in user, as PortalSessionService returned it. The refresh token is not
+/// here: Pms.Web keeps it in an HttpOnly cookie that no script can read.
+/// </summary>
 public sealed record SessionState(
     string Username,
     string UserId,
@@ -10,7 +13,6 @@ public sealed record SessionState(
     IReadOnlyList<string> Roles,
     string AccessToken,
     DateTimeOffset ExpiresAt,
-    string RefreshToken,
     DateTimeOffset RefreshTokenExpiresAt,
     bool ConsentRequired)
 {

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace Pms.BrowserTests.Infrastructure;
 
 /// <summary>One browser tab on the portal, with the steps every test takes (open, sign in, sign out, screenshot)
-/// and a record of the page's own failures (uncaught exceptions, Blazor's error bar).</summary>
+/// and a record of the page's own failures (uncaught exceptions, Blazor's error bar, CSP violations).</summary>
 public sealed class PortalPage : IAsyncDisposable
 {
     private readonly PortalFixture _portal;
@@ -18,7 +18,10 @@ public sealed class PortalPage : IAsyncDisposable
         page.Console += (_, message) =>
         {
             // Blazor reports an unhandled exception in a component as a console error starting so.
-            if (message.Type == "error" && message.Text.Contains("Unhandled exception", StringComparison.OrdinalIgnoreCase))
+            // A script, style or connection the Content-Security-Policy blocked is a failure too: the policy must
+            // allow what the portal needs and nothing else.
+            if (message.Type == "error" && (message.Text.Contains("Unhandled exception", StringComparison.OrdinalIgnoreCase)
+                || message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)))
             {
                 _errors.Add(message.Text);
             }

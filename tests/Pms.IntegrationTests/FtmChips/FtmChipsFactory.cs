@@ -50,7 +50,11 @@ public class FtmChipsFactory : PmsWithMailFactory, IAsyncLifetime
         await InitializeAsync();
         var rootId = await this.AddCaCertificateAsync(PartnerDomain.Ftm, FtmRoot);
         await this.AddCaCertificateAsync(PartnerDomain.Ftm, FtmIntermediate, rootId);
+        await ArrangeAsync();
     }
+
+    /// <summary>Runs once the trust store is seeded: what a derived fixture needs before its first test.</summary>
+    protected virtual Task ArrangeAsync() => Task.CompletedTask;
 
     Task IAsyncLifetime.DisposeAsync() => DisposeAsync();
 

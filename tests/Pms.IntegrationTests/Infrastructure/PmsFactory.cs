@@ -1,6 +1,9 @@
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,11 +34,22 @@ public class PmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public string ConnectionString => _connectionString ?? throw new InvalidOperationException("Not initialised.");
 
-    public GrpcChannel Channel => _channel ??= GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions
-    {
-        HttpHandler = Server.CreateHandler(),
-        MaxReceiveMessageSize = 8 * 1024 * 1024,
-    });
+    public GrpcChannel Channel => _channel ??= OverSockets
+        ? GrpcChannel.ForAddress(SocketAddress, new GrpcChannelOptions { MaxReceiveMessageSize = 8 * 1024 * 1024 })
+        : GrpcChannel.ForAddress(Server.BaseAddress, new GrpcChannelOptions
+        {
+            HttpHandler = Server.CreateHandler(),
+            MaxReceiveMessageSize = 8 * 1024 * 1024,
+        });
+
+    /// <summary>
+    /// Serve over Kestrel on a loopback port (HTTP/2 without TLS) instead of the in-memory test server, so calls
+    /// cross a real socket with real HTTP/2 framing, as a client's would.
+    /// </summary>
+    protected virtual bool OverSockets => false;
+
+    /// <summary>Where Kestrel listens when <see cref="OverSockets"/>.</summary>
+    public Uri SocketAddress => new(Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
 
     /// <summary>A database to use instead of a new one (tests of several instances on one database).</summary>
     protected virtual string? ExistingDatabase => null;
@@ -45,9 +59,21 @@ public class PmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
         var server = await PostgresServer.GetSharedAsync();
         _connectionString = ExistingDatabase ?? await server.CreateDatabaseAsync(GetType().Name);
         await BeforeStartAsync();
+        if (OverSockets)
+        {
+            UseKestrel();
+        }
         try
         {
-            _ = Server; // start now: migrations and the bootstrap admin happen here, not in the first test
+            // Start now: migrations and the bootstrap admin happen here, not in the first test.
+            if (OverSockets)
+            {
+                StartServer();
+            }
+            else
+            {
+                _ = Server;
+            }
         }
         catch (Exception) when (StartFailureExpected)
         {
@@ -75,6 +101,15 @@ public class PmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Pms:BootstrapAdmin:Password", AdminPassword);
         builder.UseSetting("Pms:Jwt:SigningKey", JwtSigningKey);
         builder.UseSetting("Pms:KeyEncryption:MasterKey", "integration-tests-master-key-0123456789abcdef");
+        if (OverSockets)
+        {
+            // The configured endpoints (fixed ports) become free loopback ports, both speaking HTTP/2 as gRPC needs.
+            foreach (var endpoint in new[] { "http", "grpc" })
+            {
+                builder.UseSetting($"Kestrel:Endpoints:{endpoint}:Url", "http://127.0.0.1:0");
+                builder.UseSetting($"Kestrel:Endpoints:{endpoint}:Protocols", "Http2");
+            }
+        }
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         if (!ProductionRateLimits)
