@@ -5,6 +5,8 @@ using Grpc.Core.Interceptors;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Pms.Grpc.Certificates;
+using Pms.Grpc.Data;
+using Pms.Grpc.Infrastructure;
 
 namespace Pms.Grpc.Errors;
 
@@ -58,6 +60,12 @@ public sealed class ExceptionMappingInterceptor(ILogger<ExceptionMappingIntercep
         }
         if (IsDatabaseUnreachable(exception))
         {
+            // The pool may hold more connections that died with the server (a restart nobody probed): drop them all,
+            // so the next call opens fresh ones instead of meeting the next dead one.
+            if (context.GetHttpContext().RequestServices.GetService<PmsDbContext>() is { } db)
+            {
+                DatabaseHealthChecks.ClearPool(db);
+            }
             logger.LogWarning("{Method} answered UNAVAILABLE: PostgreSQL cannot be reached ({Error}). Check the database server; PMS reconnects by itself.",
                 context.Method, exception.GetBaseException().Message);
             return ToRpcException(new PmsException(StatusCode.Unavailable, "DATABASE_UNAVAILABLE",

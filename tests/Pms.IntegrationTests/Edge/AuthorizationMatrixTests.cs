@@ -132,6 +132,7 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Factory pm
 
         // AuditService: the admin's.
         ["mosip.pms.v1.AuditService/ListAuditEvents"] = new(_ => new ListAuditEventsRequest(), Denied, Denied, Ok, Denied),
+        ["mosip.pms.v1.AuditService/ListUndeliveredMails"] = new(_ => new ListUndeliveredMailsRequest(), Denied, Denied, Ok, Denied),
     };
 
     [Fact]

@@ -175,7 +175,13 @@ public sealed class MailOutboxTests
         var row = await pms.WaitForRowAsync(id, r => r.Status == OutboxMailStatus.Undeliverable);
         Assert.Equal(3, row.Attempts);
         Assert.NotNull(row.MessageEncrypted); // kept, so it can be requeued once the server is fixed
-        Assert.Contains(pms.Logs.Lines, l => l.Level == LogLevel.Error && l.Message.Contains($"Gave up a test mail ({id}) after 3 attempts"));
+        // The sender counts and logs right after it commits the row's new status: wait for the line, briefly.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!pms.Logs.Lines.Any(GaveUp) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+        Assert.Contains(pms.Logs.Lines, GaveUp);
         Assert.Equal(1, Interlocked.Read(ref undeliverable));
 
         var admin = await pms.LoginAsAdminAsync();
@@ -190,6 +196,8 @@ public sealed class MailOutboxTests
 
         var anonymous = await Assert.ThrowsAsync<RpcException>(() => audit.ListUndeliveredMailsAsync(new ListUndeliveredMailsRequest()).ResponseAsync);
         Assert.Equal(StatusCode.Unauthenticated, anonymous.StatusCode);
+
+        bool GaveUp(CapturedLog l) => l.Level == LogLevel.Error && l.Message.Contains($"Gave up a test mail ({id}) after 3 attempts");
     }
 
     [Fact]
