@@ -89,24 +89,28 @@ public sealed class HealthTests(ITestOutputHelper output) : IAsyncLifetime
         await Postgres.StopAsync();
         await Postgres.StartAsync();
 
-        var failures = 0;
+        var outcomes = new List<bool>();
         for (var i = 0; i < 10; i++)
         {
             try
             {
                 await Pms.LoginAsAdminAsync();
+                outcomes.Add(true);
             }
             catch (RpcException ex)
             {
                 // A call that meets a dead connection says so in a way a client can retry on, never INTERNAL.
                 Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
                 Assert.Equal("DATABASE_UNAVAILABLE", ex.GetRpcStatus()?.GetDetail<Google.Rpc.ErrorInfo>()?.Reason);
-                failures++;
+                outcomes.Add(false);
             }
         }
-        output.WriteLine($"{failures} of 10 calls failed after the restart");
-        // At most the first call may meet a dead connection; it clears the pool for the rest.
-        Assert.InRange(failures, 0, 1);
+        var failures = outcomes.Count(ok => !ok);
+        output.WriteLine($"{failures} of 10 calls failed after the restart: {string.Join(" ", outcomes.Select(ok => ok ? "ok" : "UNAVAILABLE"))}");
+        // The first failure clears PMS's pool. Background work (the mail sender, the session cache) may still hand back
+        // one more connection that died with the server, so a second call can fail; after that every call works.
+        Assert.InRange(failures, 0, 2);
+        Assert.All(outcomes.Skip(2), Assert.True);
     }
 
     [Fact]
