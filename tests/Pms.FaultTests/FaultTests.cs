@@ -169,9 +169,11 @@ public sealed class FaultTests(FaultFixture fixture, ITestOutputHelper output) :
             $"{o.Code} ({o.Detail}) at {o.Started}"));
         Assert.Equal(load.Registered.Count, found);
         Assert.Equal(0, missing);
-        Assert.Equal(0, duplicates);
+        // Delivery is at least once (docs/mail.md): a mail the SMTP server accepted from the killed replica before it could
+        // mark it sent goes again when its claim expires. At most that replica's one claimed batch (20) can go twice.
+        Assert.InRange(duplicates, 0, 20);
         Assert.Equal(0, pending);
-        Assert.Equal(sentRows, received.Count);
+        Assert.Equal(sentRows + duplicates, received.Count);
     }
 
     [Fact]
