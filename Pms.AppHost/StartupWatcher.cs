@@ -89,6 +89,7 @@ internal sealed partial class StartupWatcher(
         }
     }
     private Task _watching = Task.CompletedTask;
+    private IReadOnlyList<Watched> _watched = [];
 
     // Starting, not Start: Aspire's orchestrator does not finish StartAsync until every resource has started, which
     // is exactly what never happens when a resource that others wait for fails.
@@ -120,6 +121,7 @@ internal sealed partial class StartupWatcher(
             return;
         }
 
+        _watched = watched;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var outcomes = await Task.WhenAll(watched.Select(w => WatchAsync(w, timeout, stop)));
         if (outcomes.All(up => up))
@@ -172,6 +174,7 @@ internal sealed partial class StartupWatcher(
                 return false;
             }
 
+            outcome = await WithExitCodeAsync(name, outcome, stop.Token);
             if (IsUp(watched, outcome.Snapshot))
             {
                 logger.LogDebug("'{Resource}' is up {Seconds:0.00} s after the AppHost started ({Took:0.00} s after its own start).",
@@ -185,6 +188,29 @@ internal sealed partial class StartupWatcher(
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             return false; // the AppHost is stopping: Ctrl+C, or another resource failed first
+        }
+    }
+
+    /// <summary>
+    /// DCP may publish a process's end (Finished, Exited) before its exit code; judging that snapshot would call a
+    /// successful one-shot resource failed, or say "stopped" where it could say "exited with code N". Waits briefly for the code.
+    /// </summary>
+    private async Task<ResourceEvent> WithExitCodeAsync(string name, ResourceEvent ended, CancellationToken stoppingToken)
+    {
+        var state = ended.Snapshot.State?.Text;
+        if (ended.Snapshot.ExitCode is not null || (state != KnownResourceStates.Finished && state != KnownResourceStates.Exited))
+        {
+            return ended;
+        }
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        bounded.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            return await notifications.WaitForResourceAsync(name, e => e.Snapshot.ExitCode is not null, bounded.Token);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            return ended;
         }
     }
 
@@ -212,6 +238,12 @@ internal sealed partial class StartupWatcher(
 
     private async Task FailAsync(Watched watched, string resourceId, string what, bool timedOut, CancellationTokenSource stop)
     {
+        // A resource whose dependency failed is refused its start too (FailedToStart), often before the dependency's
+        // own watcher has seen the failure: the cause speaks, not its consequence.
+        if (!timedOut && FailedDependency(watched.Resource) is not null)
+        {
+            return;
+        }
         // Only the first failure speaks; the others are its consequences.
         if (!outcome.TryFail())
         {
@@ -267,6 +299,31 @@ internal sealed partial class StartupWatcher(
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T[0-9:.]+Z ")]
     private static partial Regex LeadingTimestamp();
+
+    /// <summary>A resource that <paramref name="resource"/> waits for, directly or through others, and that has failed.</summary>
+    private IResource? FailedDependency(IResource resource)
+    {
+        var seen = new HashSet<IResource>();
+        var queue = new Queue<IResource>([resource]);
+        while (queue.TryDequeue(out var current))
+        {
+            foreach (var dependency in current.Annotations.OfType<WaitAnnotation>().Select(w => w.Resource))
+            {
+                if (!seen.Add(dependency))
+                {
+                    continue;
+                }
+                var watched = _watched.FirstOrDefault(w => w.Resource == dependency);
+                if (watched is not null && notifications.TryGetCurrentState(dependency.Name, out var state) &&
+                    state.Snapshot is { } snapshot && HasFailed(watched, snapshot))
+                {
+                    return dependency;
+                }
+                queue.Enqueue(dependency);
+            }
+        }
+        return null;
+    }
 
     /// <summary>Every resource that waits, directly or through others, for <paramref name="failed"/>.</summary>
     private List<string> Dependents(IResource failed)
