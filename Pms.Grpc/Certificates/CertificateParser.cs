@@ -19,66 +19,45 @@ public static class CertificateParser
 
     private static readonly byte[] PemBegin = "-----BEGIN"u8.ToArray();
 
-    /// <summary>Parses every certificate in <paramref name="data"/>, in the order they appear.</summary>
-    /// <exception cref="CertificateValidationException">The data is not one or more certificates.</exception>
-    public static IReadOnlyList<ParsedCertificate> Parse(ReadOnlySpan<byte> data)
+    /// <summary>Every certificate in uploaded <paramref name="data"/>, in the order they appear, or why there are none.</summary>
+    public static Checked<IReadOnlyList<ParsedCertificate>> Parse(ReadOnlySpan<byte> data)
     {
-        if (!TryParse(data, out var certificates, out var violation))
-        {
-            CertificateValidationException.Throw(violation);
-        }
-
-        return certificates;
-    }
-
-    /// <summary>Parses data that must hold exactly one certificate.</summary>
-    /// <exception cref="CertificateValidationException">The data is not exactly one certificate.</exception>
-    public static ParsedCertificate ParseSingle(ReadOnlySpan<byte> data)
-    {
-        var certificates = Parse(data);
-        if (certificates.Count != 1)
-        {
-            CertificateValidationException.Throw(Unparsable($"Expected exactly one certificate but found {certificates.Count}."));
-        }
-
-        return certificates[0];
-    }
-
-    /// <summary>Parses PEM text (one certificate or a bundle).</summary>
-    public static IReadOnlyList<ParsedCertificate> ParsePem(string pem) => Parse(Encoding.UTF8.GetBytes(pem));
-
-    public static bool TryParse(
-        ReadOnlySpan<byte> data,
-        out IReadOnlyList<ParsedCertificate> certificates,
-        [NotNullWhen(false)] out CertificateRuleViolation? violation)
-    {
-        certificates = [];
         if (data.Length > MaxCertificateDataBytes)
         {
-            violation = Unparsable($"Certificate data is {data.Length} bytes; at most {MaxCertificateDataBytes} bytes (1 MiB) are accepted.");
-            return false;
+            return Unparsable($"Certificate data is {data.Length} bytes; at most {MaxCertificateDataBytes} bytes (1 MiB) are accepted.");
         }
 
         if (data.Trim(" \t\r\n"u8).IsEmpty)
         {
-            violation = Unparsable("Certificate data is empty.");
-            return false;
+            return Unparsable("Certificate data is empty.");
         }
 
         var found = new List<ParsedCertificate>();
-        violation = data.IndexOf(PemBegin) >= 0 ? ReadPem(data, found) : ReadDer(data, "The data", found);
+        var violation = data.IndexOf(PemBegin) >= 0 ? ReadPem(data, found) : ReadDer(data, "The data", found);
         if (violation is null && found.Count == 0)
         {
             violation = Unparsable("The data holds no certificate.");
         }
 
-        if (violation is not null)
+        return violation is null ? Checked<IReadOnlyList<ParsedCertificate>>.Accept(found) : violation;
+    }
+
+    /// <summary>
+    /// Data PMS stored or was configured with, which must hold exactly one certificate. Not for uploads: a failure
+    /// here means PMS's own data is damaged, which the operator must look at.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The data is not exactly one certificate.</exception>
+    public static ParsedCertificate ParseSingle(ReadOnlySpan<byte> data)
+    {
+        var parsed = Parse(data);
+        if (!parsed.IsAccepted)
         {
-            return false;
+            throw new InvalidDataException($"Stored certificate data is damaged: {parsed.Violation.Message}");
         }
 
-        certificates = found;
-        return true;
+        return parsed.Value.Count == 1
+            ? parsed.Value[0]
+            : throw new InvalidDataException($"Stored certificate data holds {parsed.Value.Count} certificates where exactly one was expected.");
     }
 
     private static CertificateRuleViolation? ReadPem(ReadOnlySpan<byte> data, List<ParsedCertificate> found)

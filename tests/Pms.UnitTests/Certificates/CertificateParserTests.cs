@@ -14,14 +14,14 @@ public class CertificateParserTests
     [Fact]
     public void ParseReadsOnePemCertificate()
     {
-        var parsed = Assert.Single(CertificateParser.Parse(Leaf.PemBytes));
+        var parsed = Assert.Single(CertificateParser.Parse(Leaf.PemBytes).Accepted());
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Leaf.Der)), parsed.ThumbprintSha256);
     }
 
     [Fact]
     public void ParseReadsOneDerCertificate()
     {
-        var parsed = Assert.Single(CertificateParser.Parse(Leaf.Der));
+        var parsed = Assert.Single(CertificateParser.Parse(Leaf.Der).Accepted());
         Assert.Equal(Leaf.Der, parsed.Der.ToArray());
     }
 
@@ -30,7 +30,7 @@ public class CertificateParserTests
     {
         var bundle = Encoding.ASCII.GetBytes("subject=Parser Leaf\n" + TestCertificates.BundlePem(Leaf, Intermediate, Root));
 
-        var parsed = CertificateParser.Parse(bundle);
+        var parsed = CertificateParser.Parse(bundle).Accepted();
 
         Assert.Equal([Leaf.Der, Intermediate.Der, Root.Der], parsed.Select(p => p.Der.ToArray()));
     }
@@ -38,7 +38,7 @@ public class CertificateParserTests
     [Fact]
     public void ParseReadsPkcs7Der()
     {
-        var parsed = CertificateParser.Parse(TestCertificates.Pkcs7Der(Root, Intermediate, Leaf));
+        var parsed = CertificateParser.Parse(TestCertificates.Pkcs7Der(Root, Intermediate, Leaf)).Accepted();
 
         Assert.Equal(
             new[] { Root, Intermediate, Leaf }.Select(c => Convert.ToHexString(c.Der)).Order(),
@@ -48,7 +48,7 @@ public class CertificateParserTests
     [Fact]
     public void ParseReadsPkcs7Pem()
     {
-        var parsed = CertificateParser.Parse(Encoding.ASCII.GetBytes(TestCertificates.Pkcs7Pem(Intermediate, Leaf)));
+        var parsed = CertificateParser.Parse(Encoding.ASCII.GetBytes(TestCertificates.Pkcs7Pem(Intermediate, Leaf))).Accepted();
 
         Assert.Equal(2, parsed.Count);
         Assert.Contains(parsed, p => p.Subject == "CN=Parser Leaf,O=PMS Test");
@@ -116,7 +116,7 @@ public class CertificateParserTests
         Leaf.PemBytes.CopyTo(data, 0);
         Array.Fill(data, (byte)'\n', Leaf.PemBytes.Length, data.Length - Leaf.PemBytes.Length);
 
-        Assert.Single(CertificateParser.Parse(data));
+        Assert.Single(CertificateParser.Parse(data).Accepted());
     }
 
     [Theory]
@@ -157,19 +157,21 @@ public class CertificateParserTests
     }
 
     [Fact]
-    public void ParseSingleRefusesBundle()
+    public void ParseSingleOfStoredDataRefusesBundleAsDamagedData()
     {
-        var violation = Violation(() => CertificateParser.ParseSingle(Encoding.ASCII.GetBytes(TestCertificates.BundlePem(Leaf, Root))));
+        var error = Assert.Throws<InvalidDataException>(() => CertificateParser.ParseSingle(Encoding.ASCII.GetBytes(TestCertificates.BundlePem(Leaf, Root))));
 
-        AssertViolation(violation, CertificateReasons.Unparsable, "KER-PCM-001");
+        Assert.Contains("2 certificates", error.Message);
     }
 
     [Fact]
-    public void TryParseReportsViolationWithoutThrowing()
+    public void ParseReportsViolationAsAValue()
     {
-        Assert.False(CertificateParser.TryParse("junk"u8, out var certificates, out var violation));
-        Assert.Empty(certificates);
-        Assert.Equal(CertificateReasons.Unparsable, violation.Reason);
-        Assert.Equal(CertificateViolationKind.InvalidArgument, violation.Kind);
+        var outcome = CertificateParser.Parse("junk"u8);
+
+        Assert.False(outcome.IsAccepted);
+        Assert.Equal(CertificateReasons.Unparsable, outcome.Violation.Reason);
+        Assert.Equal(CertificateViolationKind.InvalidArgument, outcome.Violation.Kind);
+        Assert.Throws<InvalidOperationException>(() => outcome.Value);
     }
 }
