@@ -133,6 +133,48 @@ public class CertificateParserTests
     }
 
     [Fact]
+    public void ParseAcceptsPemWithExplanatoryTextAroundTheBlocks()
+    {
+        // What `openssl x509 -text` and `openssl pkcs12 -nokeys` write: text before, between and after the blocks.
+        var data = "subject=CN=Parser Leaf\nBag Attributes: none\n" + Leaf.Pem + "\nissuer text\n" + Intermediate.Pem + "trailing words\n";
+
+        var parsed = CertificateParser.Parse(Encoding.ASCII.GetBytes(data)).Accepted();
+
+        Assert.Equal(2, parsed.Count);
+    }
+
+    [Theory]
+    [InlineData("-----BEGIN CERTIFICATE-----\nMIIB\n-----END PKCS7-----\n", "not well-formed")]
+    [InlineData("-----BEGIN CERTIFICATE-----\nProc-Type: 4,ENCRYPTED\n\nMIIB\n-----END CERTIFICATE-----\n", "not well-formed")]
+    [InlineData("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n\nMIIB\n-----END RSA PRIVATE KEY-----\n", "private key")]
+    [InlineData("-----BEGIN CERTIFICATE-----\nMIIB\n-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", "no END line")]
+    public void ParseNamesTheBrokenPemBlock(string data, string expected)
+    {
+        var violation = Violation(() => CertificateParser.Parse(Encoding.ASCII.GetBytes(data)));
+
+        AssertViolation(violation, CertificateReasons.Unparsable, "KER-PCM-001");
+        Assert.Contains("PEM block 1", violation.Message);
+        Assert.Contains(expected, violation.Message);
+    }
+
+    [Fact]
+    public void ParseRefusesAMegabyteOfBeginLinesAsOneBlockWithoutEnd()
+    {
+        // PemEncoding.TryFind alone spends tens of seconds on this (it retries from every BEGIN line); the parser frames
+        // blocks itself first and answers after one pass.
+        var data = new StringBuilder();
+        while (data.Length < CertificateParser.MaxCertificateDataBytes - 64)
+        {
+            data.Append("-----BEGIN CERTIFICATE-----\n");
+        }
+
+        var violation = Violation(() => CertificateParser.Parse(Encoding.ASCII.GetBytes(data.ToString())));
+
+        AssertViolation(violation, CertificateReasons.Unparsable, "KER-PCM-001");
+        Assert.Contains("PEM block 1 (CERTIFICATE) has no END line", violation.Message);
+    }
+
+    [Fact]
     public void ParseRefusesRandomBytes()
     {
         var violation = Violation(() => CertificateParser.Parse(new Random(42).GetItems<byte>(Enumerable.Range(0, 256).Select(i => (byte)i).ToArray(), 2000)));
