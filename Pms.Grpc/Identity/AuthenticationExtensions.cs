@@ -12,7 +12,8 @@ public static class AuthenticationExtensions
     /// JWT bearer authentication and role-based authorization. Each RPC declares who may call it with
     /// <c>[Authorize(Roles = ...)]</c> or <c>[AllowAnonymous]</c>; an RPC that declares nothing refuses everyone.
     /// Refusals of gRPC and gRPC-Web calls are answered as gRPC statuses (UNAUTHENTICATED, PERMISSION_DENIED) with an
-    /// ErrorInfo; plain HTTP requests get plain 401/403, or 404 on a path where nothing is mapped.
+    /// ErrorInfo; other HTTP requests get the same status as JSON under HTTP 401/403, or a plain 404 on a path where
+    /// nothing is mapped.
     /// </summary>
     public static IServiceCollection AddPmsAuthentication(this IServiceCollection services)
     {
@@ -43,18 +44,19 @@ public static class AuthenticationExtensions
                     },
                     OnChallenge = async context =>
                     {
-                        if (!IsGrpc(context.Request))
+                        context.HandleResponse();
+                        if (!RestStatus.IsGrpc(context.Request))
                         {
-                            // A plain HTTP request (a browser, a scanner, a health probe on a wrong path) gets a plain
-                            // answer: 404 where nothing is mapped, otherwise the handler's own 401 with WWW-Authenticate.
                             if (context.HttpContext.GetEndpoint() is null)
                             {
-                                context.HandleResponse();
+                                // Nothing is mapped here (a browser, a scanner, a probe on a wrong path): a plain 404,
+                                // not a challenge suggesting that something exists behind a token.
                                 context.Response.StatusCode = StatusCodes.Status404NotFound;
+                                return;
                             }
-                            return;
+                            // A REST call gets its 401 with the JSON status below, and the challenge HTTP asks for.
+                            context.Response.Headers.WWWAuthenticate = JwtBearerDefaults.AuthenticationScheme;
                         }
-                        context.HandleResponse();
                         var (reason, message) = context.AuthenticateFailure switch
                         {
                             SecurityTokenExpiredException => ("TOKEN_EXPIRED", "The access token has expired; refresh the session or sign in again."),
@@ -71,10 +73,6 @@ public static class AuthenticationExtensions
                     },
                     OnForbidden = context =>
                     {
-                        if (!IsGrpc(context.Request))
-                        {
-                            return Task.CompletedTask;
-                        }
                         var roles = string.Join(", ", context.Principal?.FindAll(PmsClaims.Role).Select(c => c.Value) ?? []);
                         return WriteGrpcErrorAsync(context.HttpContext, StatusCode.PermissionDenied, "ROLE_NOT_ALLOWED",
                             $"Your role ({(roles.Length == 0 ? "none" : roles)}) may not call {context.Request.Path.Value?.TrimStart('/')}.");
@@ -88,10 +86,6 @@ public static class AuthenticationExtensions
                 .Build());
         return services;
     }
-
-    /// <summary>gRPC and gRPC-Web (binary and text) calls; everything else on this port is plain HTTP.</summary>
-    private static bool IsGrpc(HttpRequest request) =>
-        request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true;
 
     private static Task WriteGrpcErrorAsync(HttpContext http, StatusCode code, string reason, string message) =>
         GrpcErrorResponse.WriteAsync(http, new PmsException(code, reason, message));
