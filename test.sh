@@ -5,10 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # ---- Prerequisites: PostgreSQL server binaries (tests start their own server), openssl (agreement
-# tests), Chromium (browser tests). Installed with apt-get when running as root, else named for the user.
+# tests), curl and jq (the REST walkthrough of docs/rest-api.md), Chromium (browser tests). Installed with
+# apt-get when running as root, else named for the user.
 missing=()
 compgen -G "/usr/lib/postgresql/*/bin/initdb" > /dev/null || missing+=(postgresql)
 command -v openssl > /dev/null || missing+=(openssl)
+command -v curl > /dev/null || missing+=(curl)
+command -v jq > /dev/null || missing+=(jq)
 command -v chromium > /dev/null || missing+=(chromium)
 if ((${#missing[@]})); then
   if [ "$(id -u)" = 0 ]; then
@@ -50,7 +53,7 @@ for trx in "$results"/*.trx; do
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${t:-0} - ${e:-0}))
 done
 # ---- Nothing left running: no process of this run (bar the build servers dotnet keeps on purpose) and no temp
-# folder of it. Watchdogs poll once a second, so stragglers get a few seconds to finish.
+# folder of it. Watchdogs poll once a second, so stragglers get some seconds to finish.
 leftovers() {
   local proc pid cmd
   for proc in /proc/[0-9]*; do
@@ -69,8 +72,9 @@ leftovers() {
   # Under `set -e` a non-zero status here would end the script in silence, at `left=$(leftovers)`.
   return 0
 }
+# An AppHost that exited leaves Aspire's orchestrator (DCP) a few seconds to stop what it ran: up to 30 s of grace.
 left=$(leftovers)
-for _ in 1 2 3 4 5 6 7 8 9 10; do
+for _ in $(seq 1 30); do
   [ -z "$left" ] && break
   sleep 1
   left=$(leftovers)
