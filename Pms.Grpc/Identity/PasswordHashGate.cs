@@ -7,33 +7,47 @@ namespace Pms.Grpc.Identity;
 /// asynchronously, first come first served. PBKDF2 is deliberately slow CPU work: a burst of parallel sign-ins would
 /// otherwise occupy every thread-pool thread and open a database connection each, starving everything else the
 /// process does. Queued, they cost the same CPU but leave the rest responsive and the connection pool calm.
-/// A check that cannot start within <see cref="DefaultMaxWait"/> is shed with RESOURCE_EXHAUSTED SERVER_BUSY and a
-/// RetryInfo: the queue ahead of it is more work than the replica can do soon, and a client told when to come back
-/// does better than one whose deadline runs out in the queue (200 sign-ups at once on 2 cores did exactly that).
+/// The queue is bounded (<see cref="QueuedPerSlot"/> waiting checks per slot): a check that finds it full is refused at
+/// once with RESOURCE_EXHAUSTED SERVER_BUSY and a RetryInfo. A client told when to come back does better than one whose
+/// deadline runs out in the queue (200 sign-ups at once on 2 cores did exactly that), and a count, unlike a time
+/// limit, does not refuse work only because the machine is slow.
 /// </summary>
 public sealed class PasswordHashGate
 {
-    public static readonly TimeSpan DefaultMaxWait = TimeSpan.FromSeconds(10);
+    public const int QueuedPerSlot = 16;
 
     private readonly SemaphoreSlim _slots;
-    private readonly TimeSpan _maxWait;
+    private readonly int _maxQueued;
+    private int _queued;
 
-    public PasswordHashGate() : this(Math.Max(2, 2 * Environment.ProcessorCount), DefaultMaxWait)
+    public PasswordHashGate() : this(Math.Max(2, 2 * Environment.ProcessorCount))
     {
     }
 
-    internal PasswordHashGate(int slots, TimeSpan maxWait)
+    internal PasswordHashGate(int slots, int? maxQueued = null)
     {
         _slots = new SemaphoreSlim(slots);
-        _maxWait = maxWait;
+        _maxQueued = maxQueued ?? slots * QueuedPerSlot;
     }
 
     public async Task<T> RunAsync<T>(Func<Task<T>> check, CancellationToken cancellationToken)
     {
-        if (!await _slots.WaitAsync(_maxWait, cancellationToken))
+        if (!_slots.Wait(0))
         {
-            PmsErrors.ResourceExhausted("SERVER_BUSY",
-                "PMS is busy checking other passwords right now; retry after the suggested delay.", ExceptionMappingInterceptor.ServerBusyRetryDelay);
+            if (Interlocked.Increment(ref _queued) > _maxQueued)
+            {
+                Interlocked.Decrement(ref _queued);
+                PmsErrors.ResourceExhausted("SERVER_BUSY",
+                    "PMS is busy checking other passwords right now; retry after the suggested delay.", ExceptionMappingInterceptor.ServerBusyRetryDelay);
+            }
+            try
+            {
+                await _slots.WaitAsync(cancellationToken);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _queued);
+            }
         }
         try
         {
