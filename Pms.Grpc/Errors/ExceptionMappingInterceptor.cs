@@ -74,8 +74,9 @@ public sealed class ExceptionMappingInterceptor(ILogger<ExceptionMappingIntercep
         }
         if (IsDatabaseUnreachable(exception))
         {
-            // The pool may hold more connections that died with the server (a restart nobody probed): drop them all,
-            // so the next call opens fresh ones instead of meeting the next dead one.
+            // The pool may hold more connections that died with the server (a restart nobody probed): drop them all, so
+            // the next call opens fresh ones. EF commands do this as they fail (DeadConnectionPoolClearer, which also
+            // covers background jobs); this covers the commands an RPC runs on the connection itself (SignInThrottle).
             if (context.GetHttpContext().RequestServices.GetService<PmsDbContext>() is { } db)
             {
                 DatabaseHealthChecks.ClearPool(db);
