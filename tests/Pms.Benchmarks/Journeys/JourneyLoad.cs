@@ -272,7 +272,7 @@ public sealed class JourneyLoad(GrpcChannel channel, string adminUsername, strin
     /// <summary>
     /// One logical call as a well-written client makes it: an answer the API documents as retryable (RESOURCE_EXHAUSTED
     /// SERVER_BUSY or a rate limit, UNAVAILABLE) is tried again after its RetryInfo delay, or after an exponential backoff
-    /// with jitter when it has none, up to <see cref="MaxAttempts"/> attempts; each such answer is counted as a retry, not
+    /// with jitter when it has none, for up to <see cref="RetryBudget"/>; each such answer is counted as a retry, not
     /// an error. The latency is the whole logical call, retries included. Refusals in <paramref name="documented"/> are
     /// counted apart from errors.
     /// </summary>
@@ -290,7 +290,7 @@ public sealed class JourneyLoad(GrpcChannel channel, string adminUsername, strin
                     Count(await call.ResponseHeadersAsync);
                     return response;
                 }
-                catch (RpcException ex) when (attempt < MaxAttempts && RetryDelay(ex, attempt) is { } delay)
+                catch (RpcException ex) when (Stopwatch.GetElapsedTime(started) < RetryBudget && RetryDelay(ex, attempt) is { } delay)
                 {
                     _retries.AddOrUpdate($"{method} {ex.StatusCode} {Reason(ex)}", 1, (_, n) => n + 1);
                     await Task.Delay(delay, CancellationToken.None);
@@ -309,7 +309,8 @@ public sealed class JourneyLoad(GrpcChannel channel, string adminUsername, strin
         }
     }
 
-    private const int MaxAttempts = 12;
+    /// <summary>How long one logical call keeps retrying: a person signing up in a rush waits minutes, not forever.</summary>
+    private static readonly TimeSpan RetryBudget = TimeSpan.FromMinutes(5);
 
     /// <summary>When to try a retryable answer again, or null when the answer is final.</summary>
     public static TimeSpan? RetryDelay(RpcException ex, int attempt)
