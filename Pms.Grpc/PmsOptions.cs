@@ -37,6 +37,11 @@ public sealed class JwtOptions
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(1);
     /// <summary>Absolute: a session ends this long after sign-in however often it is refreshed.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(12);
+    /// <summary>
+    /// How long after a rotation the replaced refresh token still answers with the same successor instead of counting
+    /// as reuse: two portal tabs share one cookie and may renew at the same moment (docs/security.md).
+    /// </summary>
+    public TimeSpan RefreshReuseGrace { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>
@@ -60,6 +65,8 @@ public sealed class RateLimitOptions
     public RateLimitRule CertificateUpload { get; set; } = new() { PermitLimit = 30, Window = TimeSpan.FromMinutes(1) };
     /// <summary>Password-reset mails per account per hour, counted in the database so replicas agree.</summary>
     public int ResetMailsPerAccountPerHour { get; set; } = 3;
+    /// <summary>Mails per account per hour telling its owner that someone registered with its email, counted in the database.</summary>
+    public int TakenEmailNoticesPerAccountPerHour { get; set; } = 3;
     /// <summary>Addresses of reverse proxies whose X-Forwarded-For is believed, besides loopback (where pms-web runs).</summary>
     public List<string> TrustedProxies { get; set; } = [];
 }

@@ -44,6 +44,11 @@ public static class RestStatus
     {
         http.Response.StatusCode = (int)HttpStatusOf((StatusCode)status.Code);
         http.Response.ContentType = "application/json; charset=utf-8";
+        if (http.Response.StatusCode == StatusCodes.Status401Unauthorized)
+        {
+            // RFC 9110: a 401 names the scheme that would be accepted.
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+        }
         var retry = status.Details.Where(d => d.Is(RetryInfo.Descriptor)).Select(d => d.Unpack<RetryInfo>()).FirstOrDefault();
         if (retry?.RetryDelay is { } delay)
         {
