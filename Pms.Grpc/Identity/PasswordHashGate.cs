@@ -7,7 +7,7 @@ namespace Pms.Grpc.Identity;
 /// asynchronously, first come first served. PBKDF2 is deliberately slow CPU work: a burst of parallel sign-ins would
 /// otherwise occupy every thread-pool thread and open a database connection each, starving everything else the
 /// process does. Queued, they cost the same CPU but leave the rest responsive and the connection pool calm.
-/// The queue is bounded (<see cref="QueuedPerSlot"/> waiting checks per slot): a check that finds it full is refused at
+/// The queue is bounded (<see cref="QueuedPerSlot"/> waiting checks per slot, at least <see cref="MinimumQueued"/>): a check that finds it full is refused at
 /// once with RESOURCE_EXHAUSTED SERVER_BUSY and a RetryInfo. A client told when to come back does better than one whose
 /// deadline runs out in the queue (200 sign-ups at once on 2 cores did exactly that), and a count, unlike a time
 /// limit, does not refuse work only because the machine is slow.
@@ -15,6 +15,10 @@ namespace Pms.Grpc.Identity;
 public sealed class PasswordHashGate
 {
     public const int QueuedPerSlot = 16;
+
+    /// <summary>Never fewer waiting places than this, whatever the core count: a burst of 100 sign-ins (a botnet against one
+    /// account) must still reach the per-account throttle and be counted there, not be shed here.</summary>
+    public const int MinimumQueued = 128;
 
     private readonly SemaphoreSlim _slots;
     private readonly int _maxQueued;
@@ -28,7 +32,7 @@ public sealed class PasswordHashGate
     internal PasswordHashGate(int slots, int? maxQueued = null)
     {
         _slots = new SemaphoreSlim(slots);
-        _maxQueued = maxQueued ?? slots * QueuedPerSlot;
+        _maxQueued = maxQueued ?? Math.Max(MinimumQueued, slots * QueuedPerSlot);
     }
 
     /// <summary>
