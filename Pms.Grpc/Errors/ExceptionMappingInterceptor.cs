@@ -12,7 +12,8 @@ namespace Pms.Grpc.Errors;
 /// <summary>
 /// The one place where exceptions become gRPC statuses. A refusal the client caused keeps its meaning
 /// (never INTERNAL or UNKNOWN) and is logged at Debug without a stack trace; an unreachable database is
-/// UNAVAILABLE (a Warning); anything else is logged at Error, for the operator, and answered INTERNAL without internals.
+/// UNAVAILABLE DATABASE_UNAVAILABLE and an exhausted connection pool RESOURCE_EXHAUSTED SERVER_BUSY with a RetryInfo
+/// (both Warnings, without stack trace); anything else is logged at Error, for the operator, and answered INTERNAL without internals.
 /// </summary>
 public sealed class ExceptionMappingInterceptor(ILogger<ExceptionMappingInterceptor> logger) : Interceptor
 {
@@ -57,10 +58,24 @@ public sealed class ExceptionMappingInterceptor(ILogger<ExceptionMappingIntercep
             logger.LogDebug("{Method} answered {StatusCode} {Reason}: {Message}", context.Method, refusal.StatusCode, refusal.Reason, refusal.Message);
             return ToRpcException(refusal);
         }
+        if (PoolExhaustion(exception) is { } poolExhausted)
+        {
+            // The database is fine; this replica has more work than connections. Not the operator's emergency, and not
+            // a reason to drop the pool's (healthy, busy) connections: tell the client when to come back.
+            logger.LogWarning("{Method} answered RESOURCE_EXHAUSTED SERVER_BUSY: every pooled database connection stayed in use for the whole wait ({Error}). " +
+                "Sustained, this asks for more replicas or a larger Maximum Pool Size within PostgreSQL's max_connections.",
+                context.Method, poolExhausted.Message);
+            return ToRpcException(new PmsException(StatusCode.ResourceExhausted, "SERVER_BUSY",
+                "PMS is busy right now (all of its database connections are in use); retry after the suggested delay.")
+            {
+                RetryDelay = ServerBusyRetryDelay,
+            });
+        }
         if (IsDatabaseUnreachable(exception))
         {
-            // The pool may hold more connections that died with the server (a restart nobody probed): drop them all,
-            // so the next call opens fresh ones instead of meeting the next dead one.
+            // The pool may hold more connections that died with the server (a restart nobody probed): drop them all, so
+            // the next call opens fresh ones. EF commands do this as they fail (DeadConnectionPoolClearer, which also
+            // covers background jobs); this covers the commands an RPC runs on the connection itself (SignInThrottle).
             if (context.GetHttpContext().RequestServices.GetService<PmsDbContext>() is { } db)
             {
                 DatabaseHealthChecks.ClearPool(db);
@@ -84,6 +99,18 @@ public sealed class ExceptionMappingInterceptor(ILogger<ExceptionMappingIntercep
             ConcurrentModification(),
         _ => null,
     };
+
+    /// <summary>How long a client told SERVER_BUSY should wait: long enough for queued calls to drain, short against the 5 s pool wait.</summary>
+    public static readonly TimeSpan ServerBusyRetryDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The error saying the call waited its whole <c>Timeout</c> for a pooled connection because all <c>Maximum Pool Size</c>
+    /// were in use: the server is overloaded, the database is not at fault. Npgsql says so only in its message (an
+    /// NpgsqlException over a TimeoutException, which also counts as transient), so this must be tested first.
+    /// </summary>
+    public static NpgsqlException? PoolExhaustion(Exception exception) =>
+        Chain(exception).OfType<NpgsqlException>().FirstOrDefault(e => e.InnerException is TimeoutException
+            && e.Message.StartsWith("The connection pool has been exhausted", StringComparison.Ordinal));
 
     /// <summary>
     /// True when the exception says PostgreSQL is down or cannot be reached (a refused or broken connection, a

@@ -36,6 +36,7 @@ public static class ApplicationServiceExtensions
                 settings.DisableHealthChecks = true;
             },
             options => options.UseSnakeCaseNamingConvention()
+                .AddInterceptors(new DeadConnectionPoolClearer())
                 // A failed command or save reaches the code that ran it as an exception, and that code decides: an expected
                 // refusal (a lost race, a duplicate) is answered to the client, anything else is logged at Error once, by
                 // ExceptionMappingInterceptor or the background job. EF's own Error-level copy, with a stack trace, drowned

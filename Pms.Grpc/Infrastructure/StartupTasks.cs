@@ -98,9 +98,12 @@ public static class StartupTasks
             await db.SaveChangesAsync(cancellationToken);
             logger.LogInformation("Created the bootstrap admin '{Username}'", options.Username);
         }
-        catch (DbUpdateException)
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            // A replica starting at the same time created it.
+            // A replica starting at the same time created it. Forget the refused row: the start-up's later steps share
+            // this DbContext, and a row left tracked as Added would be inserted again, and refused again, with theirs.
+            db.ChangeTracker.Clear();
+            logger.LogInformation("Another instance created the bootstrap admin '{Username}' at the same time", options.Username);
         }
     }
 }

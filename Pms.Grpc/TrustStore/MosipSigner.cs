@@ -37,31 +37,28 @@ public sealed class SigningAuthorityStartup(
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var protector = new PrivateKeyProtector(Convert.ToBase64String(secrets.DeriveKey(KeyPurpose)));
-        var stored = await db.SigningAuthorityKeys.AsNoTracking().FirstOrDefaultAsync(k => k.IsActive, cancellationToken);
+        var stored = await ReadActiveAsync(cancellationToken);
         if (stored is null)
         {
             var created = SigningAuthority.Create(time);
-            db.SigningAuthorityKeys.Add(new SigningAuthorityKey
+            // Replicas starting together on an empty database all get here. The unique index on the active row lets
+            // one insert win; the others' inserts wait for its commit and then do nothing, and they read the winner's
+            // key. Plain SQL, not SaveChanges: it needs no exception path, and nothing else tracked by this start-up's
+            // DbContext rides along with it.
+            var inserted = await db.Database.ExecuteSqlInterpolatedAsync($"""
+                INSERT INTO signing_authority_keys (id, certificate_pem, encrypted_private_key, created_at, is_active)
+                VALUES ({Guid.CreateVersion7()}, {created.CertificatePem}, {created.ExportProtectedPrivateKey(protector)}, {time.GetUtcNow()}, TRUE)
+                ON CONFLICT (is_active) WHERE is_active DO NOTHING
+                """, cancellationToken);
+            if (inserted == 1)
             {
-                Id = Guid.CreateVersion7(),
-                CertificatePem = created.CertificatePem,
-                EncryptedPrivateKey = created.ExportProtectedPrivateKey(protector),
-                CreatedAt = time.GetUtcNow(),
-                IsActive = true,
-            });
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
                 logger.LogInformation("Generated PMS's signing CA {Subject}", created.Certificate.Subject);
                 signer.Authority = created;
                 return;
             }
-            catch (DbUpdateException)
-            {
-                // Another replica generated it at the same time: use theirs.
-                db.ChangeTracker.Clear();
-                stored = await db.SigningAuthorityKeys.AsNoTracking().FirstAsync(k => k.IsActive, cancellationToken);
-            }
+            stored = await ReadActiveAsync(cancellationToken) ?? throw new InvalidOperationException(
+                "PMS's signing CA: another instance's insert won, yet no active signing CA is stored. Was it deactivated during start-up?");
+            logger.LogInformation("Another instance generated PMS's signing CA at the same time; using it");
         }
 
         try
@@ -74,4 +71,7 @@ public sealed class SigningAuthorityStartup(
                 "PMS's signing CA private key cannot be decrypted: Pms:KeyEncryption:MasterKey is not the key it was stored with.", ex);
         }
     }
+
+    private Task<SigningAuthorityKey?> ReadActiveAsync(CancellationToken cancellationToken) =>
+        db.SigningAuthorityKeys.AsNoTracking().FirstOrDefaultAsync(k => k.IsActive, cancellationToken);
 }

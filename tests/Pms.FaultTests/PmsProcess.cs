@@ -28,10 +28,14 @@ public sealed class PmsProcess : IAsyncDisposable
     {
         _settings = settings;
         GrpcAddress = new Uri($"http://127.0.0.1:{FreePort()}");
+        HttpAddress = new Uri($"http://127.0.0.1:{FreePort()}");
         Channel = GrpcChannel.ForAddress(GrpcAddress);
     }
 
     public Uri GrpcAddress { get; }
+
+    /// <summary>The HTTP/1.1 endpoint: <c>/health</c> and <c>/alive</c>.</summary>
+    public Uri HttpAddress { get; }
 
     /// <summary>One channel for the test's calls; it reconnects by itself when the process comes back.</summary>
     public GrpcChannel Channel { get; }
@@ -56,7 +60,7 @@ public sealed class PmsProcess : IAsyncDisposable
         environment["ConnectionStrings__pmsdb"] = _settings.ConnectionString;
         environment["ConnectionStrings__mail"] = _settings.MailConnectionString;
         environment["Kestrel__Endpoints__grpc__Url"] = GrpcAddress.ToString();
-        environment["Kestrel__Endpoints__http__Url"] = $"http://127.0.0.1:{FreePort()}";
+        environment["Kestrel__Endpoints__http__Url"] = HttpAddress.ToString();
         environment["Pms__BootstrapAdmin__Username"] = AdminUsername;
         environment["Pms__BootstrapAdmin__Password"] = _settings.AdminPassword;
         environment["Pms__Jwt__SigningKey"] = _settings.JwtKey;
@@ -66,6 +70,8 @@ public sealed class PmsProcess : IAsyncDisposable
         environment["Pms__Mail__ClaimLease"] = "00:00:05";
         environment["Pms__Mail__RetryDelay"] = "00:00:01";
         environment["Pms__FtmChipWatch__MaxReconnectDelay"] = "00:00:02";
+        // The trust store's version check would hide a LISTEN connection that never came back: only notifications count here.
+        environment["Pms__TrustStore__ConsistencyCheckInterval"] = "00:10:00";
         environment["Logging__LogLevel__Default"] = "Warning";
         environment["Logging__LogLevel__Pms"] = "Information";
         environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");

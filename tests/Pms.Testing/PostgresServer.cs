@@ -122,13 +122,19 @@ public sealed class PostgresServer : IAsyncDisposable
         _process?.Dispose();
         _process = Process.Start(new ProcessStartInfo("bash", ["-c", command])) ?? throw new InvalidOperationException("postgres did not start.");
 
+        // Asked over a new, unpooled connection with a real query: a pooled one would hand back the idle connection of the
+        // previous wait, which "opens" at once without touching the network, and the server would be reported up while it
+        // was still refusing connections or starting up (the cause of the intermittent unprobed-restart test).
+        var probe = new NpgsqlConnectionStringBuilder(_adminConnectionString) { Pooling = false }.ConnectionString;
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
             try
             {
-                await using var connection = new NpgsqlConnection(_adminConnectionString);
+                await using var connection = new NpgsqlConnection(probe);
                 await connection.OpenAsync();
+                await using var ready = new NpgsqlCommand("SELECT 1", connection);
+                await ready.ExecuteScalarAsync();
                 return;
             }
             catch (NpgsqlException) when (DateTime.UtcNow < deadline && !_process.HasExited)

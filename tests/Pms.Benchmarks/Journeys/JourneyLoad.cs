@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Google.Protobuf;
+using Google.Rpc;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Mosip.Pms.V1;
@@ -25,6 +26,7 @@ public sealed class JourneyLoad(GrpcChannel channel, string adminUsername, strin
 
     private readonly ConcurrentDictionary<string, ConcurrentBag<double>> _latencies = new();
     private readonly ConcurrentDictionary<string, int> _errors = new();
+    private readonly ConcurrentDictionary<string, int> _retries = new();
     private readonly ConcurrentDictionary<string, int> _servedBy = new();
     private readonly ConcurrentQueue<string> _problems = new();
 
@@ -65,7 +67,7 @@ public sealed class JourneyLoad(GrpcChannel channel, string adminUsername, strin
         var check = await CheckFinalStateAsync(chips, partners, chipIds, journeys);
         return new JourneyReport(journeys, chipIds.Count, approved, elapsed,
             _latencies.ToDictionary(p => p.Key, p => p.Value.ToArray()), new Dictionary<string, int>(_errors),
-            new Dictionary<string, int>(_servedBy), check, [.. _problems]);
+            new Dictionary<string, int>(_retries), new Dictionary<string, int>(_servedBy), check, [.. _problems]);
     }
 
     /// <summary>One provider, start to finish. Returns its chip's id, or null when a step failed (counted).</summary>
@@ -267,28 +269,75 @@ public sealed class JourneyLoad(GrpcChannel channel, string adminUsername, strin
         return Bearer(login.AccessToken);
     }
 
-    /// <summary>Times one call and counts its outcome; refusals in <paramref name="documented"/> are counted apart from errors.</summary>
+    /// <summary>
+    /// One logical call as a well-written client makes it: an answer the API documents as retryable (RESOURCE_EXHAUSTED
+    /// SERVER_BUSY or a rate limit, UNAVAILABLE) is tried again after its RetryInfo delay, or after an exponential backoff
+    /// with jitter when it has none, for up to <see cref="RetryBudget"/>; each such answer is counted as a retry, not
+    /// an error. The latency is the whole logical call, retries included. Refusals in <paramref name="documented"/> are
+    /// counted apart from errors.
+    /// </summary>
     private async Task<T> CallAsync<T>(string method, Func<AsyncUnaryCall<T>> start, IReadOnlySet<StatusCode>? documented = null)
     {
         var started = Stopwatch.GetTimestamp();
-        using var call = start();
         try
         {
-            var response = await call.ResponseAsync;
-            Count(await call.ResponseHeadersAsync);
-            return response;
-        }
-        catch (RpcException ex)
-        {
-            var documentedRefusal = documented?.Contains(ex.StatusCode) == true;
-            _errors.AddOrUpdate($"{method} {ex.StatusCode}{(documentedRefusal ? " (documented)" : "")}", 1, (_, n) => n + 1);
-            throw;
+            for (var attempt = 1; ; attempt++)
+            {
+                using var call = start();
+                try
+                {
+                    var response = await call.ResponseAsync;
+                    Count(await call.ResponseHeadersAsync);
+                    return response;
+                }
+                catch (RpcException ex) when (Stopwatch.GetElapsedTime(started) < RetryBudget && RetryDelay(ex, attempt) is { } delay)
+                {
+                    _retries.AddOrUpdate($"{method} {ex.StatusCode} {Reason(ex)}", 1, (_, n) => n + 1);
+                    await Task.Delay(delay, CancellationToken.None);
+                }
+                catch (RpcException ex)
+                {
+                    var documentedRefusal = documented?.Contains(ex.StatusCode) == true;
+                    _errors.AddOrUpdate($"{method} {ex.StatusCode}{(documentedRefusal ? " (documented)" : $" {Reason(ex)}")}", 1, (_, n) => n + 1);
+                    throw;
+                }
+            }
         }
         finally
         {
             _latencies.GetOrAdd(method, _ => []).Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
     }
+
+    /// <summary>How long one logical call keeps retrying: a person signing up in a rush waits minutes, not forever.</summary>
+    private static readonly TimeSpan RetryBudget = TimeSpan.FromMinutes(5);
+
+    /// <summary>When to try a retryable answer again, or null when the answer is final.</summary>
+    public static TimeSpan? RetryDelay(RpcException ex, int attempt)
+    {
+        if (ex.StatusCode is not (StatusCode.ResourceExhausted or StatusCode.Unavailable))
+        {
+            return null;
+        }
+        // Exponential backoff from 250 ms, capped at 8 s, with full jitter so that a crowd told to wait does not return at once.
+        var backoff = TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * Math.Min(8000, 250 * Math.Pow(2, attempt - 1)));
+        var told = Status(ex)?.GetDetail<RetryInfo>()?.RetryDelay?.ToTimeSpan();
+        return told is { } serverDelay ? serverDelay + backoff : backoff;
+    }
+
+    private static Google.Rpc.Status? Status(RpcException ex)
+    {
+        try
+        {
+            return ex.GetRpcStatus();
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            return null;
+        }
+    }
+
+    private static string Reason(RpcException ex) => Status(ex)?.GetDetail<ErrorInfo>()?.Reason ?? "-";
 
     private void Count(Metadata headers)
     {
@@ -317,6 +366,7 @@ public sealed record JourneyReport(
     TimeSpan Elapsed,
     IReadOnlyDictionary<string, double[]> LatenciesByMethod,
     IReadOnlyDictionary<string, int> ErrorsByMethodAndCode,
+    IReadOnlyDictionary<string, int> RetriedAnswers,
     IReadOnlyDictionary<string, int> CallsByReplica,
     FinalStateCheck Check,
     IReadOnlyList<string> Problems)
@@ -331,7 +381,7 @@ public sealed record JourneyReport(
         var text = new StringBuilder();
         var all = LatenciesByMethod.Values.SelectMany(v => v).Order().ToArray();
         text.AppendLine(Invariant($"{Journeys} journeys, {Completed} completed, {Approvals} approvals in {Elapsed.TotalSeconds:0.0} s ({Completed / Elapsed.TotalSeconds:0.0} journeys/s)"));
-        text.AppendLine(Invariant($"{all.Length} calls, p50 {Percentile(all, 0.50):0.0} ms, p99 {Percentile(all, 0.99):0.0} ms, max {(all.Length == 0 ? 0 : all[^1]):0.0} ms"));
+        text.AppendLine(Invariant($"{all.Length} calls ({all.Length + RetriedAnswers.Values.Sum()} attempts), p50 {Percentile(all, 0.50):0.0} ms, p99 {Percentile(all, 0.99):0.0} ms, max {(all.Length == 0 ? 0 : all[^1]):0.0} ms"));
         text.AppendLine();
         text.AppendLine("| method | calls | p50 ms | p99 ms | max ms |");
         text.AppendLine("|---|---:|---:|---:|---:|");
@@ -344,6 +394,9 @@ public sealed record JourneyReport(
         text.AppendLine(ErrorsByMethodAndCode.Count == 0
             ? "Errors: none"
             : "Errors: " + string.Join(", ", ErrorsByMethodAndCode.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key} × {e.Value}")));
+        text.AppendLine(RetriedAnswers.Count == 0
+            ? "Retried (documented retryable answers): none"
+            : Invariant($"Retried (documented retryable answers, {RetriedAnswers.Values.Sum()}): ") + string.Join(", ", RetriedAnswers.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key} × {e.Value}")));
         if (CallsByReplica.Count > 0)
         {
             text.AppendLine("Calls by replica: " + string.Join(", ", CallsByReplica.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key} {r.Value}")));

@@ -85,38 +85,36 @@ public sealed class HealthTests(ITestOutputHelper output) : IAsyncLifetime
     {
         await FillThePoolAsync(5);
 
-        // No health probe runs while PostgreSQL is away, so nothing cleared the pool of dead connections.
+        // No health probe runs while PostgreSQL is away, so every pooled connection is dead while it looks idle.
         await Postgres.StopAsync();
         await Postgres.StartAsync();
 
-        // Until PMS has dropped the connections that died with the server, a call may fail, and must say so in a way a
-        // client can retry on (never INTERNAL); within 10 s calls work again, with no restart, and then keep working.
+        // The first command that meets a dead connection fails and drops the pool's others, whoever runs it: this client's
+        // call, or PMS's mail sender, which polls every second and may get there first. So at most this client's first call
+        // fails, and then with UNAVAILABLE DATABASE_UNAVAILABLE (never INTERNAL); every later call works. The count is the
+        // contract, not a time: it holds however slow the machine is.
         var outcomes = new List<string>();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        var recovered = false;
-        while (!recovered && DateTime.UtcNow < deadline)
+        for (var i = 0; i < 12; i++)
         {
             try
             {
                 await Pms.LoginAsAdminAsync();
                 outcomes.Add("ok");
-                recovered = true;
             }
             catch (RpcException ex)
             {
-                Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
-                Assert.Equal("DATABASE_UNAVAILABLE", ex.GetRpcStatus()?.GetDetail<Google.Rpc.ErrorInfo>()?.Reason);
-                outcomes.Add("UNAVAILABLE");
-                await Task.Delay(100);
+                outcomes.Add($"{ex.StatusCode} {ex.GetRpcStatus()?.GetDetail<Google.Rpc.ErrorInfo>()?.Reason} ({ex.Status.Detail})");
             }
         }
-        output.WriteLine($"after the restart: {string.Join(" ", outcomes)}");
-        Assert.True(recovered, $"no call worked within 10 s of PostgreSQL's return: {string.Join(" ", outcomes)}");
-        for (var i = 0; i < 10; i++)
-        {
-            await Pms.LoginAsAdminAsync();
-        }
+        var sequence = string.Join(" | ", outcomes);
+        output.WriteLine($"after the restart: {sequence}");
+        Assert.True(outcomes[0] == "ok" || outcomes[0].StartsWith("Unavailable DATABASE_UNAVAILABLE", StringComparison.Ordinal),
+            $"the first call after the restart must work or fail with UNAVAILABLE DATABASE_UNAVAILABLE: {sequence}\n{RecentLog()}");
+        Assert.True(outcomes.Skip(1).All(o => o == "ok"),
+            $"every call after the first must work (the first failure drops every dead connection): {sequence}\n{RecentLog()}");
     }
+
+    private string RecentLog() => string.Join("\n", Pms.Logs.Lines.TakeLast(40));
 
     [Fact]
     public async Task HealthAnswersWithinSecondsWhenPostgresSitsBehindAProxyThatNoLongerAnswers()
