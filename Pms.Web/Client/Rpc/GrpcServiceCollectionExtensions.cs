@@ -11,7 +11,7 @@ public static class GrpcServiceCollectionExtensions
 {
     /// <summary>
     /// Adds one gRPC-Web channel to the page's own origin (Pms.Web forwards the calls to Pms.Grpc),
-    /// the bearer-token interceptor, and a client for each PMS service.
+    /// the bearer-token and default-deadline interceptors, and a client for each PMS service.
     /// </summary>
     public static IServiceCollection AddPmsGrpc(this IServiceCollection services, Uri origin)
     {
@@ -21,14 +21,19 @@ public static class GrpcServiceCollectionExtensions
             HttpHandler = new GrpcWebHandler(GrpcWebMode.GrpcWeb, new HttpClientHandler()),
         }));
         services.AddSingleton<BearerTokenInterceptor>();
-        services.AddSingleton(sp => sp.GetRequiredService<GrpcChannel>().Intercept(sp.GetRequiredService<BearerTokenInterceptor>()));
+        services.AddSingleton<DefaultDeadlineInterceptor>();
+        services.AddSingleton<LiveStreams>();
+        // Invoked in the order given; neither depends on the other.
+        services.AddSingleton(sp => sp.GetRequiredService<GrpcChannel>()
+            .Intercept(sp.GetRequiredService<DefaultDeadlineInterceptor>(), sp.GetRequiredService<BearerTokenInterceptor>()));
 
         services.AddSingleton(sp => new PartnerService.PartnerServiceClient(sp.GetRequiredService<CallInvoker>()));
         services.AddSingleton(sp => new TrustStoreService.TrustStoreServiceClient(sp.GetRequiredService<CallInvoker>()));
         services.AddSingleton(sp => new FtmChipService.FtmChipServiceClient(sp.GetRequiredService<CallInvoker>()));
         services.AddSingleton(sp => new AuditService.AuditServiceClient(sp.GetRequiredService<CallInvoker>()));
         // Served by Pms.Web itself; it holds the refresh token in an HttpOnly cookie, so no bearer token is needed.
-        services.AddSingleton(sp => new Mosip.Pms.Portal.V1.PortalSessionService.PortalSessionServiceClient(sp.GetRequiredService<GrpcChannel>()));
+        services.AddSingleton(sp => new Mosip.Pms.Portal.V1.PortalSessionService.PortalSessionServiceClient(
+            sp.GetRequiredService<GrpcChannel>().Intercept(sp.GetRequiredService<DefaultDeadlineInterceptor>())));
 
         return services;
     }
