@@ -50,7 +50,7 @@ for trx in "$results"/*.trx; do
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${t:-0} - ${e:-0}))
 done
 # ---- Nothing left running: no process of this run (bar the build servers dotnet keeps on purpose) and no temp
-# folder of it. Watchdogs poll once a second, so stragglers get a few seconds to finish.
+# folder of it. Watchdogs poll once a second, so stragglers get some seconds to finish.
 leftovers() {
   local proc pid cmd
   for proc in /proc/[0-9]*; do
@@ -69,8 +69,9 @@ leftovers() {
   # Under `set -e` a non-zero status here would end the script in silence, at `left=$(leftovers)`.
   return 0
 }
+# An AppHost that exited leaves Aspire's orchestrator (DCP) a few seconds to stop what it ran: up to 30 s of grace.
 left=$(leftovers)
-for _ in 1 2 3 4 5 6 7 8 9 10; do
+for _ in $(seq 1 30); do
   [ -z "$left" ] && break
   sleep 1
   left=$(leftovers)
