@@ -5,10 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # ---- Prerequisites: PostgreSQL server binaries (tests start their own server), openssl (agreement
-# tests), Chromium (browser tests). Installed with apt-get when running as root, else named for the user.
+# tests), curl and jq (the REST walkthrough of docs/rest-api.md), Chromium (browser tests). Installed with
+# apt-get when running as root, else named for the user.
 missing=()
 compgen -G "/usr/lib/postgresql/*/bin/initdb" > /dev/null || missing+=(postgresql)
 command -v openssl > /dev/null || missing+=(openssl)
+command -v curl > /dev/null || missing+=(curl)
+command -v jq > /dev/null || missing+=(jq)
 command -v chromium > /dev/null || missing+=(chromium)
 if ((${#missing[@]})); then
   if [ "$(id -u)" = 0 ]; then

@@ -60,6 +60,8 @@ public sealed class RateLimitOptions
     public RateLimitRule CertificateUpload { get; set; } = new() { PermitLimit = 30, Window = TimeSpan.FromMinutes(1) };
     /// <summary>Password-reset mails per account per hour, counted in the database so replicas agree.</summary>
     public int ResetMailsPerAccountPerHour { get; set; } = 3;
+    /// <summary>Mails per account per hour telling its owner that someone registered with its email, counted in the database.</summary>
+    public int TakenEmailNoticesPerAccountPerHour { get; set; } = 3;
     /// <summary>Addresses of reverse proxies whose X-Forwarded-For is believed, besides loopback (where pms-web runs).</summary>
     public List<string> TrustedProxies { get; set; } = [];
 }

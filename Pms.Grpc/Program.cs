@@ -16,6 +16,7 @@ if (BreakGlass.IsCommand(args))
 await app.InitializePmsAsync();
 
 app.UseForwardedHeaders();
+app.MapRestApiDocument();
 app.UseServedByHeader();
 app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
 app.UseAuthentication();

@@ -8,7 +8,8 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Pms.Web;
 
 /// <summary>
-/// Forwards the portal's gRPC-Web calls to Pms.Grpc, so the browser talks to one origin only (no CORS).
+/// Forwards the portal's gRPC-Web calls to Pms.Grpc, so the browser talks to one origin only (no CORS), and the REST/JSON
+/// API under <c>/v1/</c> with its OpenAPI document, so REST clients may use the portal's address as well.
 /// </summary>
 public static class GrpcForwarding
 {
@@ -20,6 +21,8 @@ public static class GrpcForwarding
     private const string ClusterId = "pms-grpc";
     private const string PmsApiRoute = "pms-api";
     private const string GrpcHealthRoute = "grpc-health";
+    private const string RestApiRoute = "pms-rest";
+    private const string OpenApiRoute = "pms-openapi";
 
     // Pms.Grpc's "http" endpoint speaks HTTP/1.1 and runs UseGrpcWeb; "http://" selects that endpoint by name.
     private const string DestinationAddress = "http://" + ServiceName;
@@ -36,6 +39,9 @@ public static class GrpcForwarding
         [
             GrpcRoute(PmsApiRoute, "/mosip.pms.v1.{service}/{method}"),
             GrpcRoute(GrpcHealthRoute, "/grpc.health.v1.{service}/{method}"),
+            // The REST/JSON face (docs/rest-api.md) and its OpenAPI document, on the portal's origin too.
+            new() { RouteId = RestApiRoute, ClusterId = ClusterId, Match = new RouteMatch { Path = "/v1/{**rest}" } },
+            new() { RouteId = OpenApiRoute, ClusterId = ClusterId, Match = new RouteMatch { Path = "/openapi/v1.json", Methods = ["GET"] } },
         ];
 
         ClusterConfig[] clusters =

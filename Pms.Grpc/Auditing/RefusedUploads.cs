@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Grpc.Core;
-using Pms.Grpc.Certificates;
 using Pms.Grpc.Errors;
 using Pms.Grpc.Identity;
 
@@ -35,7 +34,6 @@ public sealed class RefusedUploads(IServiceScopeFactory scopes)
     // The client-caused refusals worth recording; throttling and sign-in problems are recorded elsewhere or not at all.
     private static PmsException? Refusal(Exception exception) => exception switch
     {
-        CertificateValidationException certificate => ExceptionMappingInterceptor.FromCertificateViolation(certificate.Violation),
         PmsException { StatusCode: StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.NotFound or StatusCode.PermissionDenied } pms => pms,
         _ => null,
     };

@@ -25,54 +25,55 @@ public sealed class CaCertificateRules(TimeProvider timeProvider, CaCertificateR
     private readonly CaCertificateRulesOptions _options = options ?? new CaCertificateRulesOptions();
 
     /// <summary>
-    /// Checks one CA certificate on its own and classifies it: v3; inside its validity window; enough validity
-    /// left; <c>basicConstraints CA:TRUE</c>; keyCertSign where key usage is present; accepted key and signature
-    /// algorithms; a self-issued certificate must verify with its own key.
+    /// Everything an upload needs, in order: not already in <paramref name="trustStore"/> (KER-PCM-003); the rules of
+    /// <see cref="CheckCertificate"/>; for an INTERMEDIATE, a validated path to a ROOT already in the store (KER-PCM-005;
+    /// ROOT_CA_NOT_FOUND, the path's own failure as its cause).
     /// </summary>
-    /// <exception cref="CertificateValidationException">The first rule it breaks.</exception>
-    public CaCertificateKind Classify(ParsedCertificate certificate)
+    public Checked<CaCertificateDecision> Check(ParsedCertificate certificate, DomainTrustStore trustStore)
     {
         ArgumentNullException.ThrowIfNull(certificate);
-        if (Check(certificate) is { } violation)
+        ArgumentNullException.ThrowIfNull(trustStore);
+        if (trustStore.FindByThumbprint(certificate.ThumbprintSha256) is { } existing)
         {
-            CertificateValidationException.Throw(violation);
+            return new CertificateRuleViolation(CertificateReasons.AlreadyExists, MosipErrorCodes.CertificateExists,
+                $"CA certificate '{certificate.Subject}' (SHA-256 {certificate.ThumbprintSha256}) is already in the {trustStore.Domain} trust store as {existing.Id}.",
+                CertificateViolationKind.AlreadyExists);
         }
 
-        return certificate.IsSelfSigned ? CaCertificateKind.Root : CaCertificateKind.Intermediate;
-    }
-
-    /// <summary>
-    /// Everything an upload needs: <see cref="Classify"/>, then, for an INTERMEDIATE, a validated path to a ROOT
-    /// already in <paramref name="trustStore"/> (KER-PCM-005; FAILED_PRECONDITION naming the missing issuer).
-    /// Duplicates (KER-PCM-003) are for the caller, who knows what is stored: see <see cref="DomainTrustStore.FindByThumbprint"/>.
-    /// </summary>
-    /// <exception cref="CertificateValidationException">The first rule it breaks.</exception>
-    public CaCertificateDecision CheckUpload(ParsedCertificate certificate, DomainTrustStore trustStore)
-    {
-        ArgumentNullException.ThrowIfNull(trustStore);
-        var kind = Classify(certificate);
-        if (kind == CaCertificateKind.Root)
+        var kind = CheckCertificate(certificate);
+        if (!kind.IsAccepted)
         {
-            return new CaCertificateDecision(certificate, kind, null);
+            return kind.Violation;
+        }
+
+        if (kind.Value == CaCertificateKind.Root)
+        {
+            return new CaCertificateDecision(certificate, kind.Value, null);
         }
 
         var path = trustStore.BuildPath(certificate, timeProvider.GetUtcNow());
         if (path.Failure is { } failure)
         {
-            CertificateValidationException.Throw(failure with
+            return failure with
             {
                 Reason = CertificateReasons.RootCaNotFound,
                 Cause = failure.Reason,
                 MosipErrorCode = MosipErrorCodes.RootCaNotFound,
-            });
+            };
         }
 
-        return new CaCertificateDecision(certificate, kind, path);
+        return new CaCertificateDecision(certificate, kind.Value, path);
     }
 
-    /// <summary>The first rule <paramref name="certificate"/> breaks as a CA certificate, or null.</summary>
-    public CertificateRuleViolation? Check(ParsedCertificate certificate)
+    /// <summary>
+    /// The rules one CA certificate must meet on its own, and what it is: v3; inside its validity window; enough
+    /// validity left; <c>basicConstraints CA:TRUE</c>; keyCertSign where key usage is present; accepted key and
+    /// signature algorithms; no unknown critical extension; a self-issued certificate must verify with its own key.
+    /// ROOT when it is self-signed, else INTERMEDIATE.
+    /// </summary>
+    public Checked<CaCertificateKind> CheckCertificate(ParsedCertificate certificate)
     {
+        ArgumentNullException.ThrowIfNull(certificate);
         var now = timeProvider.GetUtcNow();
         var name = $"CA certificate '{certificate.Subject}'";
 
@@ -83,25 +84,25 @@ public sealed class CaCertificateRules(TimeProvider timeProvider, CaCertificateR
 
         if (now < certificate.NotBefore)
         {
-            return new(CertificateReasons.NotYetValid, MosipErrorCodes.FutureDatedNotAllowed,
+            return new CertificateRuleViolation(CertificateReasons.NotYetValid, MosipErrorCodes.FutureDatedNotAllowed,
                 $"{name} is future-dated: it is not valid before {certificate.NotBefore:u}.");
         }
 
         if (now > certificate.NotAfter)
         {
-            return new(CertificateReasons.Expired, MosipErrorCodes.CertificateDatesNotValid,
+            return new CertificateRuleViolation(CertificateReasons.Expired, MosipErrorCodes.CertificateDatesNotValid,
                 $"{name} expired on {certificate.NotAfter:u}.");
         }
 
         if (certificate.NotAfter - now < _options.MinimumRemainingValidity)
         {
-            return new(CertificateReasons.ValidityTooShort, MosipErrorCodes.CaValidityTooShort,
+            return new CertificateRuleViolation(CertificateReasons.ValidityTooShort, MosipErrorCodes.CaValidityTooShort,
                 $"{name} expires on {certificate.NotAfter:u}; a CA certificate must stay valid at least {_options.MinimumRemainingValidity.TotalDays:0} more days.");
         }
 
         if (!certificate.IsCa)
         {
-            return new(CertificateReasons.NotACaCertificate, string.Empty,
+            return new CertificateRuleViolation(CertificateReasons.NotACaCertificate, string.Empty,
                 certificate.HasBasicConstraints
                     ? $"{name} has basicConstraints CA:FALSE; only CA certificates go in the trust store."
                     : $"{name} has no basicConstraints extension; a CA certificate needs basicConstraints CA:TRUE.");
@@ -109,35 +110,35 @@ public sealed class CaCertificateRules(TimeProvider timeProvider, CaCertificateR
 
         if (certificate.HasKeyUsage && !certificate.AllowsKeyCertSign)
         {
-            return new(CertificateReasons.KeyCertSignMissing, string.Empty,
+            return new CertificateRuleViolation(CertificateReasons.KeyCertSignMissing, string.Empty,
                 $"{name} has a key usage extension without keyCertSign, so it may not sign certificates.");
         }
 
         if (!certificate.IsKeyAccepted)
         {
-            return new(CertificateReasons.WeakKey, string.Empty,
+            return new CertificateRuleViolation(CertificateReasons.WeakKey, string.Empty,
                 $"{name} has a {certificate.Key} key; RSA ≥ 2048 bits, EC P-256/P-384/P-521 or Ed25519 is required.");
         }
 
         if (!certificate.IsSignatureAlgorithmAccepted)
         {
-            return new(CertificateReasons.WeakSignatureAlgorithm, string.Empty,
+            return new CertificateRuleViolation(CertificateReasons.WeakSignatureAlgorithm, string.Empty,
                 $"{name} is signed with {certificate.SignatureAlgorithm}; only SHA-256/384/512 with RSA (PKCS#1 v1.5 or PSS) or ECDSA, or Ed25519, are accepted.");
         }
 
         if (certificate.UnsupportedCriticalExtension is { } oid)
         {
-            return new(CertificateReasons.UnsupportedCriticalExtension, string.Empty,
+            return new CertificateRuleViolation(CertificateReasons.UnsupportedCriticalExtension, string.Empty,
                 $"{name} has a critical extension {oid} that PMS does not process.");
         }
 
         // Subject == issuer claims to be a root; a root whose signature does not verify with its own key is forged or corrupt.
         if (certificate.IsSelfIssued && !certificate.IsSelfSigned)
         {
-            return new(CertificateReasons.InvalidSignature, MosipErrorCodes.InvalidCertificate,
+            return new CertificateRuleViolation(CertificateReasons.InvalidSignature, MosipErrorCodes.InvalidCertificate,
                 $"{name} names itself as issuer but its signature does not verify with its own public key.");
         }
 
-        return null;
+        return certificate.IsSelfSigned ? CaCertificateKind.Root : CaCertificateKind.Intermediate;
     }
 }

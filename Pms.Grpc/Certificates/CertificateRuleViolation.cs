@@ -1,5 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
-
 namespace Pms.Grpc.Certificates;
 
 /// <summary>How the gRPC layer should classify a violation.</summary>
@@ -10,6 +8,9 @@ public enum CertificateViolationKind
 
     /// <summary>The certificate may be fine but the system is not ready for it (e.g. its CA is not in the trust store yet).</summary>
     FailedPrecondition,
+
+    /// <summary>The very same certificate is already stored where it was to go.</summary>
+    AlreadyExists,
 }
 
 /// <summary>
@@ -26,18 +27,8 @@ public sealed record CertificateRuleViolation(
     /// <summary>For a failed trust path: the detailed cause (e.g. ISSUER_NOT_TRUSTED, INVALID_SIGNATURE), sent as ErrorInfo metadata "cause".</summary>
     public string? Cause { get; init; }
 
-    /// <summary>The same violation under another MOSIP code (path failures get their code from the caller's context).</summary>
-    public CertificateRuleViolation WithMosipErrorCode(string code) => this with { MosipErrorCode = code };
-}
-
-/// <summary>Thrown by the certificate engine when a rule is broken; the exception-mapping interceptor turns it into a status.</summary>
-public sealed class CertificateValidationException(CertificateRuleViolation violation)
-    : Exception(violation.Message)
-{
-    public CertificateRuleViolation Violation { get; } = violation;
-
-    [DoesNotReturn]
-    internal static void Throw(CertificateRuleViolation violation) => throw new CertificateValidationException(violation);
+    /// <summary>The request field at fault when it is not the certificate itself (e.g. partner_domain), sent as a BadRequest field violation.</summary>
+    public string? Field { get; init; }
 }
 
 /// <summary>The <see cref="CertificateRuleViolation.Reason"/> values the engine produces.</summary>
@@ -57,6 +48,7 @@ public static class CertificateReasons
     public const string SelfSignedNotAllowed = "SELF_SIGNED_CERTIFICATE";
     public const string OrganizationMismatch = "ORGANIZATION_NAME_MISMATCH";
     public const string NoTrustedCaForDomain = "NO_TRUSTED_CA_FOR_DOMAIN";
+    public const string AlreadyExists = "CERTIFICATE_ALREADY_EXISTS";
 
     // What a failed path means to the uploader: a CA upload whose issuer chain does not reach a stored ROOT,
     // or a partner/chip certificate with no valid path. The message keeps the detailed cause.

@@ -10,6 +10,26 @@ public sealed class EndEntityCertificateRulesOptions
 /// <summary>An accepted partner or chip certificate and its validated path to a ROOT of the domain.</summary>
 public sealed record EndEntityCertificateDecision(ParsedCertificate Certificate, TrustPathResult Path);
 
+/// <summary>A leaf certificate as uploaded or asked about, with the other certificates sent along as intermediates that may help its path.</summary>
+public sealed record EndEntityInput(ParsedCertificate Leaf, IReadOnlyList<ParsedCertificate> Intermediates)
+{
+    /// <summary>The leaf of an upload (<see cref="CertificateBundle.SelectLeaf"/>) and the others, in the order sent.</summary>
+    public static EndEntityInput From(IReadOnlyList<ParsedCertificate> certificates)
+    {
+        var leaf = CertificateBundle.SelectLeaf(certificates);
+        var intermediates = new List<ParsedCertificate>(certificates.Count - 1);
+        foreach (var certificate in certificates)
+        {
+            if (!ReferenceEquals(certificate, leaf))
+            {
+                intermediates.Add(certificate);
+            }
+        }
+
+        return new EndEntityInput(leaf, intermediates);
+    }
+}
+
 /// <summary>
 /// The rules for a partner's certificate and an FTM chip's certificate (MOSIP keymanager's partner certificate
 /// rules, with the organisation really checked and a full RFC 5280 path).
@@ -19,68 +39,54 @@ public sealed class EndEntityCertificateRules(TimeProvider timeProvider, EndEnti
     private readonly EndEntityCertificateRulesOptions _options = options ?? new EndEntityCertificateRulesOptions();
 
     /// <summary>
-    /// Checks uploaded certificates: the leaf (<see cref="CertificateBundle.SelectLeaf"/>) against the rules, the
-    /// others as intermediates that may help build its path.
+    /// In order: the rules of <see cref="CheckCertificate"/> on the leaf; a ROOT in the domain (NO_TRUSTED_CA_FOR_DOMAIN,
+    /// KER-PCM-006); a full path to it, the intermediates sent along allowed to help (TRUST_PATH_NOT_FOUND, KER-PCM-006,
+    /// the path's own failure as its cause).
     /// </summary>
-    /// <exception cref="CertificateValidationException">The first rule it breaks.</exception>
-    public EndEntityCertificateDecision Check(IReadOnlyList<ParsedCertificate> uploaded, string expectedOrganization, DomainTrustStore trustStore)
+    public Checked<EndEntityCertificateDecision> Check(EndEntityInput input, string expectedOrganization, DomainTrustStore trustStore)
     {
-        ArgumentNullException.ThrowIfNull(uploaded);
-        var leaf = CertificateBundle.SelectLeaf(uploaded);
-        var extras = uploaded.Where(c => !ReferenceEquals(c, leaf)).ToArray();
-        return Check(leaf, extras, expectedOrganization, trustStore);
-    }
-
-    /// <summary>
-    /// In order: not self-signed (KER-PCM-015); within its validity (KER-PCM-004, KER-PMS-020); RSA ≥ 2048 and
-    /// accepted key types (KER-PCM-013); SHA-2/ECDSA/Ed25519 signature (KER-PCM-014); subject O= equal to
-    /// <paramref name="expectedOrganization"/>, exactly (KER-PCM-008); enough validity left (KER-KMS-021); a ROOT in
-    /// the domain (NO_TRUSTED_CA_FOR_DOMAIN); a full path to it (KER-PCM-006).
-    /// </summary>
-    /// <exception cref="CertificateValidationException">The first rule it breaks.</exception>
-    public EndEntityCertificateDecision Check(
-        ParsedCertificate certificate,
-        IReadOnlyList<ParsedCertificate> extraIntermediates,
-        string expectedOrganization,
-        DomainTrustStore trustStore)
-    {
-        ArgumentNullException.ThrowIfNull(certificate);
-        ArgumentNullException.ThrowIfNull(extraIntermediates);
+        ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(expectedOrganization);
         ArgumentNullException.ThrowIfNull(trustStore);
 
         var now = timeProvider.GetUtcNow();
-        if (CheckAlone(certificate, expectedOrganization, now) is { } violation)
+        if (CheckCertificate(input.Leaf, expectedOrganization, now) is { } violation)
         {
-            CertificateValidationException.Throw(violation);
+            return violation;
         }
 
         if (!trustStore.HasRoot)
         {
-            CertificateValidationException.Throw(new CertificateRuleViolation(
+            return new CertificateRuleViolation(
                 CertificateReasons.NoTrustedCaForDomain,
                 MosipErrorCodes.RootOrIntermediateCaNotFound,
                 $"Domain {trustStore.Domain} has no ROOT CA certificate yet; the partner admin must upload the CA certificates first.",
-                CertificateViolationKind.FailedPrecondition));
+                CertificateViolationKind.FailedPrecondition);
         }
 
-        var path = trustStore.BuildPath(certificate, extraIntermediates, now);
+        var path = trustStore.BuildPath(input.Leaf, input.Intermediates, now);
         if (path.Failure is { } failure)
         {
-            CertificateValidationException.Throw(failure with
+            return failure with
             {
                 Reason = CertificateReasons.TrustPathNotFound,
                 Cause = failure.Reason,
                 MosipErrorCode = MosipErrorCodes.RootOrIntermediateCaNotFound,
-            });
+            };
         }
 
-        return new EndEntityCertificateDecision(certificate, path);
+        return new EndEntityCertificateDecision(input.Leaf, path);
     }
 
-    /// <summary>The rules that need no trust store; the first one broken, or null.</summary>
-    public CertificateRuleViolation? CheckAlone(ParsedCertificate certificate, string expectedOrganization, DateTimeOffset now)
+    /// <summary>
+    /// The rules a partner or chip certificate must meet on its own, in order: not self-signed (KER-PCM-015); within
+    /// its validity (KER-PCM-004, KER-PMS-020); RSA ≥ 2048 and accepted key types (KER-PCM-013); SHA-2/ECDSA/Ed25519
+    /// signature (KER-PCM-014); subject O= equal to <paramref name="expectedOrganization"/>, exactly (KER-PCM-008);
+    /// enough validity left (KER-KMS-021). The first one broken, or null.
+    /// </summary>
+    public CertificateRuleViolation? CheckCertificate(ParsedCertificate certificate, string expectedOrganization, DateTimeOffset now)
     {
+        ArgumentNullException.ThrowIfNull(certificate);
         var name = $"Certificate '{certificate.Subject}'";
         if (certificate.IsSelfSigned)
         {

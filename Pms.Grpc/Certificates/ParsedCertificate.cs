@@ -215,8 +215,8 @@ public sealed class ParsedCertificate
         }
     }
 
-    /// <summary>Wraps an already parsed BouncyCastle certificate.</summary>
-    /// <exception cref="CertificateValidationException">One of its extensions is malformed.</exception>
+    /// <summary>Wraps a certificate PMS itself generated (its signing CA, a MOSIP-signed copy).</summary>
+    /// <exception cref="InvalidDataException">One of its extensions is malformed: PMS generated a broken certificate.</exception>
     public static ParsedCertificate From(X509Certificate certificate)
     {
         ArgumentNullException.ThrowIfNull(certificate);
@@ -226,10 +226,7 @@ public sealed class ParsedCertificate
         }
         catch (Exception ex) when (CryptoErrors.IsRecoverable(ex))
         {
-            throw new CertificateValidationException(new CertificateRuleViolation(
-                CertificateReasons.Unparsable,
-                MosipErrorCodes.InvalidCertificate,
-                $"The certificate could not be read: {ex.Message}"));
+            throw new InvalidDataException($"PMS generated a certificate it cannot read back: {ex.Message}", ex);
         }
     }
 

@@ -4,7 +4,6 @@ using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using Pms.Grpc.Certificates;
 using Pms.Grpc.Data;
 using Pms.Grpc.Infrastructure;
 
@@ -78,7 +77,6 @@ public sealed class ExceptionMappingInterceptor(ILogger<ExceptionMappingIntercep
     public static PmsException? Refusal(Exception exception) => exception switch
     {
         PmsException pms => pms,
-        CertificateValidationException certificate => FromCertificateViolation(certificate.Violation),
         DbUpdateConcurrencyException => ConcurrentModification(),
         DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } } =>
             new PmsException(StatusCode.AlreadyExists, "ALREADY_EXISTS", "The record already exists."),
@@ -118,14 +116,6 @@ public sealed class ExceptionMappingInterceptor(ILogger<ExceptionMappingIntercep
         return new RpcException(new global::Grpc.Core.Status(StatusCode.Internal,
             "PMS failed to handle the request. The error was logged; try again or contact the operator."));
     }
-
-    /// <summary>A broken certificate rule as the refusal a client sees.</summary>
-    public static PmsException FromCertificateViolation(CertificateRuleViolation violation) => new(
-        violation.Kind == CertificateViolationKind.FailedPrecondition ? StatusCode.FailedPrecondition : StatusCode.InvalidArgument,
-        violation.Reason,
-        violation.Message,
-        string.IsNullOrEmpty(violation.MosipErrorCode) ? null : violation.MosipErrorCode,
-        metadata: violation.Cause is null ? null : new Dictionary<string, string> { ["cause"] = violation.Cause });
 
     public static RpcException ToRpcException(PmsException error) => ToStatus(error).ToRpcException();
 

@@ -7,7 +7,8 @@ namespace Pms.Grpc.Errors;
 /// <summary>
 /// Refusals written by middleware that runs before any gRPC service (authentication, rate limiting), in the same shape
 /// the interceptor gives: a trailers-only response (HTTP 200, grpc-status in the headers) that gRPC and gRPC-Web
-/// clients both understand, with the <c>google.rpc.Status</c> in <c>grpc-status-details-bin</c>.
+/// clients both understand, with the <c>google.rpc.Status</c> in <c>grpc-status-details-bin</c>; a REST call gets that
+/// status as JSON (<see cref="RestStatus"/>).
 /// </summary>
 public static class GrpcErrorResponse
 {
@@ -18,6 +19,11 @@ public static class GrpcErrorResponse
             return Task.CompletedTask;
         }
         var status = ExceptionMappingInterceptor.ToStatus(error);
+        if (!RestStatus.IsGrpc(http.Request))
+        {
+            // A REST/JSON call (or any other HTTP request): the same google.rpc.Status as JSON, under its HTTP status.
+            return RestStatus.WriteAsync(http, status);
+        }
         var requestType = http.Request.ContentType ?? "";
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = requestType.StartsWith("application/grpc", StringComparison.Ordinal)

@@ -87,7 +87,8 @@ public sealed class FtmChipLifecycle(
         CancellationToken cancellationToken)
     {
         var id = ParseId(chipId, comment: "");
-        CertificateInput.RequireSize(certificateData);
+        // Bounded before anything else is done for the call.
+        CertificateInput.CheckSize(certificateData.Length).OrRefuse();
         if (!caller.IsAdmin)
         {
             await gate.RequireCertifiedProviderAsync(caller, cancellationToken);
@@ -96,11 +97,10 @@ public sealed class FtmChipLifecycle(
         var chip = await LoadForChangeAsync(caller, id, etag, FtmChipCommand.UploadCertificate, cancellationToken);
         var owner = await db.Partners.AsNoTracking().FirstAsync(p => p.Id == chip.PartnerId, cancellationToken);
 
-        // Broken rules leave as CertificateValidationException, which the exception interceptor maps to the contract's reasons.
-        var (leaf, intermediates) = CertificateInput.ReadEndEntity(certificateData, requireVersion3: true);
+        var input = CertificateInput.ReadEndEntity(certificateData, requireVersion3: true).OrRefuse();
         var store = await trustAnchors.GetAsync(PartnerDomain.Ftm, cancellationToken);
         // The registered organisation now, not the one when the chip was added: after a rename, renewals carry the new name.
-        var decision = certificateRules.Check(leaf, intermediates, owner.OrganizationName, store);
+        var decision = certificateRules.Check(input, owner.OrganizationName, store).OrRefuse();
         var mosipSigned = signer.Authority.IssueMosipSignedCertificate(decision.Certificate);
 
         var now = Now();

@@ -1,3 +1,4 @@
+using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
@@ -11,7 +12,9 @@ public static class AuthenticationExtensions
     /// <summary>
     /// JWT bearer authentication and role-based authorization. Each RPC declares who may call it with
     /// <c>[Authorize(Roles = ...)]</c> or <c>[AllowAnonymous]</c>; an RPC that declares nothing refuses everyone.
-    /// Refusals are answered as gRPC statuses (UNAUTHENTICATED, PERMISSION_DENIED) with an ErrorInfo, not bare HTTP 401/403.
+    /// Refusals of gRPC and gRPC-Web calls are answered as gRPC statuses (UNAUTHENTICATED, PERMISSION_DENIED) with an
+    /// ErrorInfo, and of REST/JSON calls as the same status in JSON; other HTTP requests get plain 401/403, or 404 on a
+    /// path where nothing is mapped.
     /// </summary>
     public static IServiceCollection AddPmsAuthentication(this IServiceCollection services)
     {
@@ -42,6 +45,17 @@ public static class AuthenticationExtensions
                     },
                     OnChallenge = async context =>
                     {
+                        if (!IsRpc(context.HttpContext))
+                        {
+                            // A plain HTTP request (a browser, a scanner, a health probe on a wrong path) gets a plain
+                            // answer: 404 where nothing is mapped, otherwise the handler's own 401 with WWW-Authenticate.
+                            if (context.HttpContext.GetEndpoint() is null)
+                            {
+                                context.HandleResponse();
+                                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                            }
+                            return;
+                        }
                         context.HandleResponse();
                         var (reason, message) = context.AuthenticateFailure switch
                         {
@@ -59,6 +73,10 @@ public static class AuthenticationExtensions
                     },
                     OnForbidden = context =>
                     {
+                        if (!IsRpc(context.HttpContext))
+                        {
+                            return Task.CompletedTask;
+                        }
                         var roles = string.Join(", ", context.Principal?.FindAll(PmsClaims.Role).Select(c => c.Value) ?? []);
                         return WriteGrpcErrorAsync(context.HttpContext, StatusCode.PermissionDenied, "ROLE_NOT_ALLOWED",
                             $"Your role ({(roles.Length == 0 ? "none" : roles)}) may not call {context.Request.Path.Value?.TrimStart('/')}.");
@@ -72,6 +90,13 @@ public static class AuthenticationExtensions
                 .Build());
         return services;
     }
+
+    /// <summary>
+    /// A call of an RPC: gRPC and gRPC-Web (binary and text), or REST/JSON on a transcoded RPC's path, which is answered
+    /// with the same status as JSON (<see cref="RestStatus"/>). Everything else on this port is plain HTTP.
+    /// </summary>
+    private static bool IsRpc(HttpContext http) =>
+        RestStatus.IsGrpc(http.Request) || http.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>() is not null;
 
     private static Task WriteGrpcErrorAsync(HttpContext http, StatusCode code, string reason, string message) =>
         GrpcErrorResponse.WriteAsync(http, new PmsException(code, reason, message));

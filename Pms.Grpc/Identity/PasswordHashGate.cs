@@ -9,6 +9,13 @@ namespace Pms.Grpc.Identity;
 public sealed class PasswordHashGate
 {
     private readonly SemaphoreSlim _slots = new(Math.Max(2, 2 * Environment.ProcessorCount));
+    private long _completed;
+
+    /// <summary>
+    /// Password checks and hashes run since start. Paths that must not be told apart (a registration and an email
+    /// clash, a wrong password and an unknown user) each add one; the tests compare them by this.
+    /// </summary>
+    public long Completed => Interlocked.Read(ref _completed);
 
     public async Task<T> RunAsync<T>(Func<Task<T>> check, CancellationToken cancellationToken)
     {
@@ -19,6 +26,7 @@ public sealed class PasswordHashGate
         }
         finally
         {
+            Interlocked.Increment(ref _completed);
             _slots.Release();
         }
     }

@@ -53,7 +53,11 @@ public static class ApplicationServiceExtensions
             // Certificates are at most 1 MiB; leave room for the rest of the message, refuse anything larger.
             options.MaxReceiveMessageSize = 2 * 1024 * 1024;
             options.EnableDetailedErrors = false;
-        });
+        })
+        // REST/JSON for the services that do not speak gRPC: every RPC but the watch stream, at the paths of the protos'
+        // google.api.http annotations, through the same interceptors, authorization and rate limits (docs/rest-api.md).
+        .AddJsonTranscoding(transcoding => transcoding.TypeRegistry = RestStatus.ErrorDetails);
+        services.AddRestApiDocument();
         services.AddGrpcReflection();
         // grpc.health.v1 runs the same checks as /health, on each Check call.
         services.AddGrpcHealthChecks().AddDatabaseHealthChecks();

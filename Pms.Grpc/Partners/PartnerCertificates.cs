@@ -46,12 +46,9 @@ public sealed class PartnerCertificates(
     public async Task<PartnerCertificateView> UploadAsync(CurrentUser caller, ReadOnlyMemory<byte> certificateData, CancellationToken cancellationToken)
     {
         var partner = await access.RequireActivePartnerWithConsentAsync(caller, cancellationToken);
-        CertificateInput.RequireSize(certificateData);
-
-        // Broken rules leave as CertificateValidationException, which the exception interceptor maps to the contract's reasons.
-        var (leaf, intermediates) = CertificateInput.ReadEndEntity(certificateData, requireVersion3: true);
+        var input = CertificateInput.ReadEndEntity(certificateData, requireVersion3: true).OrRefuse();
         var store = await trustAnchors.GetAsync(PartnerKinds.DomainOf(partner.PartnerType), cancellationToken);
-        var decision = rules.Check(leaf, intermediates, partner.OrganizationName, store);
+        var decision = rules.Check(input, partner.OrganizationName, store).OrRefuse();
 
         var certificate = decision.Certificate;
         var mosipSigned = signer.Authority.IssueMosipSignedCertificate(certificate);

@@ -7,6 +7,7 @@ using Pms.Grpc.Data;
 using Pms.Grpc.Data.Entities;
 using Pms.Grpc.Errors;
 using Pms.Grpc.Identity;
+using Pms.Grpc.Mail;
 
 namespace Pms.Grpc.Partners;
 
@@ -22,7 +23,11 @@ public sealed record PartnerRegistrationForm(
     string Username,
     string Password);
 
-/// <summary>Self-registration: a partner and the user account it signs in with, created together.</summary>
+/// <summary>
+/// Self-registration: a partner and the user account it signs in with, created together. A registration with an email
+/// that already has an account is answered exactly like a successful one, and the address's owner gets a mail instead
+/// (docs/security.md, "Account enumeration"); a taken username is refused by name, because its owner must pick another.
+/// </summary>
 public sealed class PartnerRegistration(
     PmsDbContext db,
     PersonalDataProtector protector,
@@ -30,11 +35,10 @@ public sealed class PartnerRegistration(
     PasswordHashGate hashGate,
     IAuditLog audit,
     PartnerDirectory directory,
+    MailOutbox outbox,
     TimeProvider time)
 {
-    // One answer for either clash, so registering cannot tell which usernames or which emails have accounts (docs/security.md).
-    private const string AccountExists =
-        "This username or email address cannot be registered. Choose another username; if you already have an account, sign in or reset its password.";
+    private const string UsernameTaken = "This username is taken; choose another.";
 
     public async Task<PartnerDetails> RegisterAsync(PartnerRegistrationForm form, CancellationToken cancellationToken)
     {
@@ -52,15 +56,69 @@ public sealed class PartnerRegistration(
 
         var normalizedUsername = UserNames.Normalize(form.Username);
         var emailHash = protector.EmailLookupHash(form.Email);
-        // Hash first and ask both questions every time: a clash costs what a registration costs, whichever field clashes.
+        // Hash, encrypt and ask both questions every time: an email clash costs what a registration costs.
         var passwordHash = await hashGate.RunAsync(() => hasher.HashPassword(null!, form.Password), cancellationToken);
         var usernameTaken = await db.Users.AnyAsync(u => u.NormalizedUsername == normalizedUsername, cancellationToken);
-        var emailTaken = await db.Partners.AnyAsync(p => p.EmailLookupHash == emailHash, cancellationToken);
-        if (usernameTaken || emailTaken)
+        var emailOwner = await EmailOwnerAsync(emailHash, cancellationToken);
+        if (usernameTaken)
         {
-            ThrowAccountExists();
+            ThrowUsernameTaken();
         }
 
+        var (partner, user) = NewAccount(form, normalizedUsername, emailHash, passwordHash);
+        var registered = directory.Describe(partner, user.Username, certificateUploaded: false);
+        if (emailOwner is { } owner)
+        {
+            await AnswerTakenEmailAsync(form, owner, cancellationToken);
+            return registered;
+        }
+
+        db.Partners.Add(partner);
+        db.Users.Add(user);
+        // Nobody is signed in yet: no actor id, and the new username as the actor's name.
+        audit.Add(new AuditEntry("PARTNER_REGISTERED", "partner", partner.Id.ToString(), null, user.Username,
+            ToStatus: PartnerKinds.ApiName(partner.Status),
+            DetailJson: JsonSerializer.Serialize(new { partner_type = partner.PartnerType.ToString(), organization_name = partner.OrganizationName })));
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } unique)
+        {
+            // Someone registered the same username or email between the look-ups above and this insert.
+            db.ChangeTracker.Clear();
+            if (unique.ConstraintName == EmailIndex && await EmailOwnerAsync(emailHash, cancellationToken) is { } racedOwner)
+            {
+                await AnswerTakenEmailAsync(form, racedOwner, cancellationToken);
+                return registered;
+            }
+            ThrowUsernameTaken();
+        }
+        return registered;
+    }
+
+    private const string EmailIndex = "ix_partners_email_lookup_hash";
+
+    private Task<Guid?> EmailOwnerAsync(byte[] emailHash, CancellationToken cancellationToken) =>
+        db.Partners.Where(p => p.EmailLookupHash == emailHash).Select(p => (Guid?)p.Id).FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>
+    /// The email already has an account: nothing is created, the caller gets the answer of a registration, and the
+    /// address's owner gets a mail (composed on the mail sender, capped per account) saying someone tried.
+    /// </summary>
+    private async Task AnswerTakenEmailAsync(PartnerRegistrationForm form, Guid owner, CancellationToken cancellationToken)
+    {
+        outbox.AddRequest(TakenEmailNotice.MailKind, form.Email);
+        audit.Add(new AuditEntry(TakenEmailNotice.AttemptAction, "partner", owner.ToString(), null, form.Username,
+            Outcome: AuditEntry.Failure, Comment: "A registration used this partner's email; nothing was created and the owner is told by mail."));
+        await db.SaveChangesAsync(cancellationToken);
+        outbox.Nudge();
+    }
+
+    private (Partner Partner, UserAccount User) NewAccount(PartnerRegistrationForm form, string normalizedUsername, byte[] emailHash,
+        string passwordHash)
+    {
         var now = time.GetUtcNowForDatabase();
         var type = form.Type!.Value;
         var partnerId = Guid.CreateVersion7();
@@ -90,30 +148,13 @@ public sealed class PartnerRegistration(
             CreatedAt = now,
             PasswordChangedAt = now,
         };
-        db.Partners.Add(partner);
-        db.Users.Add(user);
-        // Nobody is signed in yet: no actor id, and the new username as the actor's name.
-        audit.Add(new AuditEntry("PARTNER_REGISTERED", "partner", partnerId.ToString(), null, user.Username,
-            ToStatus: PartnerKinds.ApiName(partner.Status),
-            DetailJson: JsonSerializer.Serialize(new { partner_type = type.ToString(), organization_name = partner.OrganizationName })));
-
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
-        {
-            // Someone registered the same username or email between the check above and this insert.
-            db.ChangeTracker.Clear();
-            ThrowAccountExists();
-        }
-        return directory.Describe(partner, user.Username, certificateUploaded: false);
+        return (partner, user);
     }
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    private static void ThrowAccountExists() =>
-        throw new PmsException(global::Grpc.Core.StatusCode.AlreadyExists, "ACCOUNT_ALREADY_EXISTS", AccountExists,
-            fieldViolations: [new FieldViolation("username", AccountExists), new FieldViolation("email", AccountExists)]);
+    private static void ThrowUsernameTaken() =>
+        throw new PmsException(global::Grpc.Core.StatusCode.AlreadyExists, "USERNAME_ALREADY_EXISTS", UsernameTaken,
+            fieldViolations: [new FieldViolation("username", UsernameTaken)]);
 
     private static void Validate(PartnerRegistrationForm form) => PartnerRules.ThrowIfAny(Violations(form));
 

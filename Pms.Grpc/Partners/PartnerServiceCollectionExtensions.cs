@@ -26,6 +26,7 @@ public static class PartnerServiceCollectionExtensions
         services.AddScoped<TermsAndConditions>();
         services.AddScoped<PasswordManagement>();
         services.AddScoped<IMailComposer, PasswordResetMailComposer>();
+        services.AddScoped<IMailComposer, TakenEmailNotice>();
         services.AddScoped<PartnerAdministration>();
         services.AddScoped<PartnerQueries>();
         services.AddScoped<PartnerCertificates>();

@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -34,27 +33,25 @@ public sealed class CaCertificateUploads(
 {
     public const string AuditAction = "UPLOAD_CA_CERTIFICATE";
     public const string AuditResourceType = "ca_certificate";
-    public const string AlreadyExistsReason = "CERTIFICATE_ALREADY_EXISTS";
+    public const string AlreadyExistsReason = CertificateReasons.AlreadyExists;
 
     // First key of pg_advisory_xact_lock(int, int): "trust store" uploads; the second key is the domain.
     private const int UploadLockNamespace = 0x7472_7374;
 
-    private sealed record Failure(int Index, ParsedCertificate? Certificate, Exception Error);
+    private sealed record Failure(int Index, ParsedCertificate? Certificate, CertificateRuleViolation Violation);
 
     public async Task<CaUploadResult> UploadAsync(PartnerDomain? requestedDomain, ReadOnlyMemory<byte> data, CurrentUser actor, CancellationToken cancellationToken)
     {
-        PartnerDomain domain;
-        IReadOnlyList<ParsedCertificate> certificates;
-        try
+        var requested = CertificateInput.CheckDomain(requestedDomain);
+        var read = requested.IsAccepted ? CertificateInput.Read(data.Span) : requested.Violation;
+        if (!read.IsAccepted)
         {
-            domain = CertificateInput.RequireDomain(requestedDomain);
-            certificates = CertificateInput.Parse(data.Span);
+            await RecordRefusedAsync(requestedDomain, 0, [new Failure(0, null, read.Violation)], actor, cancellationToken);
+            throw CertificateRefusals.ToRefusal(read.Violation);
         }
-        catch (Exception ex) when (ex is PmsException or CertificateValidationException)
-        {
-            await RecordRefusedAsync(requestedDomain, 0, [new Failure(0, null, ex)], actor, cancellationToken);
-            throw;
-        }
+
+        var domain = requested.Value;
+        var certificates = read.Value;
 
         var ordered = CertificateBundle.OrderRootFirst(certificates);
         var stored = new List<CaCertificate>();
@@ -70,27 +67,21 @@ public sealed class CaCertificateUploads(
             foreach (var certificate in ordered)
             {
                 var index = IndexOf(certificates, certificate);
-                try
+                var decision = rules.Check(certificate, store);
+                if (!decision.IsAccepted)
                 {
-                    if (store.FindByThumbprint(certificate.ThumbprintSha256) is { } existing)
-                    {
-                        ThrowAlreadyExists(certificate, domain, existing.Id);
-                    }
+                    failures.Add(new Failure(index, certificate, decision.Violation));
+                    continue;
+                }
 
-                    var decision = rules.CheckUpload(certificate, store);
-                    var row = ToRow(certificate, decision, domain, actor, now);
-                    db.CaCertificates.Add(row);
-                    audit.Add(Audited(actor, row.Id.ToString(), AuditEntry.Success, Detail(domain, index, certificates.Count, certificate, row, null)) with
-                    {
-                        ToStatus = row.Type == CaCertificateType.Root ? "ROOT" : "INTERMEDIATE",
-                    });
-                    store = store.With(new TrustStoreEntry(row.Id, certificate, decision.Kind));
-                    stored.Add(row);
-                }
-                catch (Exception ex) when (ex is PmsException or CertificateValidationException)
+                var row = ToRow(certificate, decision.Value, domain, actor, now);
+                db.CaCertificates.Add(row);
+                audit.Add(Audited(actor, row.Id.ToString(), AuditEntry.Success, Detail(domain, index, certificates.Count, certificate, row, null)) with
                 {
-                    failures.Add(new Failure(index, certificate, ex));
-                }
+                    ToStatus = row.Type == CaCertificateType.Root ? "ROOT" : "INTERMEDIATE",
+                });
+                store = store.With(new TrustStoreEntry(row.Id, certificate, decision.Value.Kind));
+                stored.Add(row);
             }
 
             if (stored.Count > 0)
@@ -114,9 +105,9 @@ public sealed class CaCertificateUploads(
                     db.ChangeTracker.Clear();
                     stored.Clear();
                     failures.Clear();
-                    failures.Add(new Failure(0, null, new PmsException(global::Grpc.Core.StatusCode.AlreadyExists, AlreadyExistsReason,
+                    failures.Add(new Failure(0, null, new CertificateRuleViolation(AlreadyExistsReason, MosipErrorCodes.CertificateExists,
                         $"A certificate of this upload was stored in the {TrustAnchors.DomainName(domain)} trust store at the same time by another request.",
-                        MosipErrorCodes.CertificateExists)));
+                        CertificateViolationKind.AlreadyExists)));
                 }
             }
             else
@@ -129,7 +120,7 @@ public sealed class CaCertificateUploads(
         {
             // A single certificate, or a bundle of which nothing could be stored: the first failure is the answer.
             await RecordRefusedAsync(domain, certificates.Count, failures, actor, cancellationToken);
-            ExceptionDispatchInfo.Throw(failures[0].Error);
+            throw CertificateRefusals.ToRefusal(failures[0].Violation);
         }
 
         anchors.Invalidate(domain, "upload");
@@ -155,12 +146,6 @@ public sealed class CaCertificateUploads(
         UploadedAt = now,
         UploadedBy = actor.Username,
     };
-
-    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    private static void ThrowAlreadyExists(ParsedCertificate certificate, PartnerDomain domain, Guid existingId) =>
-        PmsErrors.AlreadyExists(AlreadyExistsReason,
-            $"CA certificate '{certificate.Subject}' (SHA-256 {certificate.ThumbprintSha256}) is already in the {TrustAnchors.DomainName(domain)} trust store as {existingId}.",
-            MosipErrorCodes.CertificateExists);
 
     // Position in the bundle as sent; parsed certificates are distinct objects even when their bytes repeat.
     private static int IndexOf(IReadOnlyList<ParsedCertificate> certificates, ParsedCertificate certificate)
@@ -189,17 +174,16 @@ public sealed class CaCertificateUploads(
 
     private static AuditEntry FailureEntry(PartnerDomain? domain, int bundleSize, Failure failure, CurrentUser actor)
     {
-        var (reason, code, message) = Describe(failure.Error);
         var entry = Audited(actor, failure.Certificate?.ThumbprintSha256 ?? "", AuditEntry.Failure,
-            Detail(domain, failure.Index, bundleSize, failure.Certificate, null, (reason, code, message)));
-        return entry with { Comment = reason };
+            Detail(domain, failure.Index, bundleSize, failure.Certificate, null, failure.Violation));
+        return entry with { Comment = failure.Violation.Reason };
     }
 
     private static AuditEntry Audited(CurrentUser actor, string resourceId, string outcome, string detailJson) =>
         new(AuditAction, AuditResourceType, resourceId, actor.UserId, actor.Username, Outcome: outcome, DetailJson: detailJson);
 
     private static string Detail(PartnerDomain? domain, int index, int bundleSize, ParsedCertificate? certificate, CaCertificate? row,
-        (string Reason, string MosipErrorCode, string Message)? refusal) =>
+        CertificateRuleViolation? refusal) =>
         JsonSerializer.Serialize(new
         {
             partnerDomain = domain is { } d && Enum.IsDefined(d) ? TrustAnchors.DomainName(d) : null,
@@ -212,20 +196,10 @@ public sealed class CaCertificateUploads(
             notAfter = certificate?.NotAfter,
             issuerCertificateId = row?.IssuerCertificateId,
             reason = refusal?.Reason,
-            mosipErrorCode = string.IsNullOrEmpty(refusal?.MosipErrorCode) ? null : refusal.Value.MosipErrorCode,
+            mosipErrorCode = string.IsNullOrEmpty(refusal?.MosipErrorCode) ? null : refusal.MosipErrorCode,
             message = refusal?.Message,
         });
 
-    private static BundleEntryFailure ToBundleFailure(Failure failure)
-    {
-        var (reason, code, message) = Describe(failure.Error);
-        return new BundleEntryFailure(failure.Index, failure.Certificate?.Subject, reason, code, message);
-    }
-
-    private static (string Reason, string MosipErrorCode, string Message) Describe(Exception error) => error switch
-    {
-        CertificateValidationException c => (c.Violation.Reason, c.Violation.MosipErrorCode, c.Violation.Message),
-        PmsException p => (p.Reason, p.MosipErrorCode ?? "", p.Message),
-        _ => ("INTERNAL", "", error.Message),
-    };
+    private static BundleEntryFailure ToBundleFailure(Failure failure) =>
+        new(failure.Index, failure.Certificate?.Subject, failure.Violation.Reason, failure.Violation.MosipErrorCode, failure.Violation.Message);
 }

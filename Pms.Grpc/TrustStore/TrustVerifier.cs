@@ -1,5 +1,6 @@
 using Pms.Grpc.Certificates;
 using Pms.Grpc.Data.Entities;
+using Pms.Grpc.Errors;
 
 namespace Pms.Grpc.TrustStore;
 
@@ -23,7 +24,7 @@ public sealed class TrustVerifier(ITrustAnchors anchors, TimeProvider time, Trus
     public async Task<TrustVerdict> VerifyAsync(PartnerDomain? requestedDomain, ReadOnlyMemory<byte> data, DateTimeOffset? validationTime,
         CancellationToken cancellationToken)
     {
-        var domain = CertificateInput.RequireDomain(requestedDomain);
+        var domain = CertificateInput.CheckDomain(requestedDomain).OrRefuse();
         var cacheable = cache is not null && validationTime is null && data.Length <= CertificateParser.MaxCertificateDataBytes;
         if (cacheable)
         {
@@ -35,7 +36,7 @@ public sealed class TrustVerifier(ITrustAnchors anchors, TimeProvider time, Trus
             }
         }
 
-        var (leaf, extras) = CertificateInput.ReadEndEntity(data, requireVersion3: false);
+        var (leaf, extras) = CertificateInput.ReadEndEntity(data, requireVersion3: false).OrRefuse();
         var store = await anchors.GetAsync(domain, cancellationToken);
         var at = validationTime ?? time.GetUtcNow();
         var result = store.BuildPath(leaf, extras, at);

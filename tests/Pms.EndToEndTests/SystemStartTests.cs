@@ -24,6 +24,33 @@ public sealed class SystemStartTests(PmsSystemFixture system)
     }
 
     [Fact]
+    public async Task ThePortalOriginServesTheRestApiAndItsOpenApiDocument()
+    {
+        using var http = new HttpClient { BaseAddress = system.App.GetEndpoint("pms-web", "http"), Timeout = TimeSpan.FromSeconds(30) };
+
+        using var login = await http.PostAsync("/v1/sessions:login", new StringContent(
+            $$"""{"username": "admin", "password": "{{PmsSystemFixture.AdminPassword}}"}""", System.Text.Encoding.UTF8, "application/json"));
+        var loginBody = await login.Content.ReadAsStringAsync();
+        Assert.True(login.IsSuccessStatusCode, $"{(int)login.StatusCode}: {loginBody}");
+        var token = JsonDocument.Parse(loginBody).RootElement.GetProperty("accessToken").GetString();
+
+        using var chips = new HttpRequestMessage(HttpMethod.Get, "/v1/ftm-chips?pageSize=5");
+        chips.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var listed = await http.SendAsync(chips);
+        Assert.True(listed.IsSuccessStatusCode, $"{(int)listed.StatusCode}: {await listed.Content.ReadAsStringAsync()}");
+
+        // Without a token: a 401 with the google.rpc.Status JSON, as from Pms.Grpc itself.
+        using var anonymous = await http.GetAsync("/v1/ftm-chips");
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Contains("AUTHENTICATION_REQUIRED", await anonymous.Content.ReadAsStringAsync());
+
+        using var document = await http.GetAsync("/openapi/v1.json");
+        var openApi = await document.Content.ReadAsStringAsync();
+        Assert.True(document.IsSuccessStatusCode, $"{(int)document.StatusCode}: {openApi}");
+        Assert.Matches(@"""/v1/ftm-chips/\{\w+\}:approve""", openApi);
+    }
+
+    [Fact]
     public async Task ThePortalHostForwardsGrpcWebCallsToPms()
     {
         using var channel = system.GrpcWebChannel();

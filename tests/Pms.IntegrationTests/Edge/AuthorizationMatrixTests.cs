@@ -10,6 +10,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Mosip.Pms.V1;
 using Pms.Grpc;
+using Pms.Grpc.Errors;
 using Pms.Grpc.Identity;
 using Pms.Grpc.Infrastructure;
 using Pms.Grpc.Validation;
@@ -167,6 +168,37 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixTests.Factory pm
             }
         }
         output.WriteLine($"{Table.Count} RPCs × {Enum.GetValues<Caller>().Length} callers = {cells} cells, {mismatches.Count} mismatches");
+        Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
+    }
+
+    /// <summary>
+    /// The same table over REST/JSON: the transcoded face keeps authentication, authorization and the error reasons, and
+    /// answers each gRPC code with its HTTP status (AIP-193). The watch stream has no REST path.
+    /// </summary>
+    [Fact]
+    public async Task EveryCallerGetsTheSameAnswerOverRestWithTheHttpStatusOfItsCode()
+    {
+        using var http = DynamicRest.ClientFor(pms.SocketAddress);
+        var mismatches = new List<string>();
+        var cells = 0;
+        foreach (var method in ApiDescriptors.Methods.Where(m => Table.ContainsKey(Key(m)) && !m.IsServerStreaming))
+        {
+            var row = Table[Key(method)];
+            foreach (var caller in Enum.GetValues<Caller>())
+            {
+                cells++;
+                var expected = row.For(caller);
+                var bearer = pms.Auth(caller)?.Get("authorization")?.Value["Bearer ".Length..];
+                var answer = await DynamicRest.CallAsync(http, method, row.Request(pms), bearer);
+                var actual = new Outcome(answer.Code, expected.Reason is null ? null : answer.Reason);
+                if (actual != expected || answer.HttpStatus != RestStatus.HttpStatusOf(answer.Code))
+                {
+                    mismatches.Add($"{Key(method)} as {caller}: expected {expected} (HTTP {(int)RestStatus.HttpStatusOf(expected.Code)}), " +
+                        $"got {actual} (HTTP {(int)answer.HttpStatus}): {answer.Body}");
+                }
+            }
+        }
+        output.WriteLine($"REST: {cells} cells, {mismatches.Count} mismatches");
         Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
     }
 

@@ -162,6 +162,29 @@ public sealed class SignInLimitTests(ProductionLimitsFactory pms) : IClassFixtur
         Assert.Contains(events.AuditEvents, e => e.ResourceId == after.UserId);
     }
 
+    [Fact]
+    public async Task OverRestTheSameLimitAnswers429WithRetryAfterAndTheRetryInfo()
+    {
+        var address = System.Net.IPAddress.Parse(NewAddress());
+        using var http = new HttpClient(pms.Server.CreateHandler(c => c.Connection.RemoteIpAddress = address)) { BaseAddress = pms.Server.BaseAddress };
+        var answers = new List<(System.Net.HttpStatusCode Status, string Body, TimeSpan? RetryAfter)>();
+        for (var i = 0; i < 11; i++)
+        {
+            using var response = await http.PostAsync("/v1/sessions:login", new StringContent(
+                $$"""{"username": "nobody-rest-{{i}}", "password": "whatever-1"}""", System.Text.Encoding.UTF8, "application/json"));
+            answers.Add((response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers.RetryAfter?.Delta));
+        }
+
+        // The REST face shares the gRPC face's window: ten refusals of the password, then the limit.
+        Assert.All(answers.Take(10), a => Assert.Equal(System.Net.HttpStatusCode.Unauthorized, a.Status));
+        var limited = answers[^1];
+        Assert.True(limited.Status == System.Net.HttpStatusCode.TooManyRequests, $"{(int)limited.Status}: {limited.Body}");
+        Assert.Equal((StatusCode.ResourceExhausted, "RATE_LIMITED"), DynamicRest.ParseStatus(limited.Body));
+        Assert.Contains("type.googleapis.com/google.rpc.RetryInfo", limited.Body);
+        Assert.NotNull(limited.RetryAfter);
+        Assert.InRange(limited.RetryAfter!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
+    }
+
     private PartnerService.PartnerServiceClient Client(string address) => new(pms.ChannelFrom(address));
 
     private async Task AssertLimitedAsync(int limit, Func<PartnerService.PartnerServiceClient, int, Task> call)

@@ -23,6 +23,7 @@ public class PmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public const string AdminUsername = "admin";
     public const string AdminPassword = "Admin-Password-For-Tests-1";
     public const string JwtSigningKey = "integration-tests-jwt-signing-key-0123456789abcdef";
+    public const string MasterKey = "integration-tests-master-key-0123456789abcdef";
 
     private string? _connectionString;
     private GrpcChannel? _channel;
@@ -100,7 +101,7 @@ public class PmsFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Pms:BootstrapAdmin:Username", AdminUsername);
         builder.UseSetting("Pms:BootstrapAdmin:Password", AdminPassword);
         builder.UseSetting("Pms:Jwt:SigningKey", JwtSigningKey);
-        builder.UseSetting("Pms:KeyEncryption:MasterKey", "integration-tests-master-key-0123456789abcdef");
+        builder.UseSetting("Pms:KeyEncryption:MasterKey", MasterKey);
         if (OverSockets)
         {
             // The configured endpoints (fixed ports) become free loopback ports, both speaking HTTP/2 as gRPC needs.

@@ -23,7 +23,7 @@ public class CaCertificateRulesTests
     {
         var root = TestCertificates.Root("Root", o => o.KeyType = TestKeyType.EcP256);
 
-        Assert.Equal(CaCertificateKind.Root, Rules().Classify(root.Parsed()));
+        Assert.Equal(CaCertificateKind.Root, Rules().CheckCertificate(root.Parsed()).Accepted());
     }
 
     [Fact]
@@ -31,7 +31,7 @@ public class CaCertificateRulesTests
     {
         var intermediate = TestCertificates.Root("Root", Ec).Issue("Intermediate", Ec);
 
-        Assert.Equal(CaCertificateKind.Intermediate, Rules().Classify(intermediate.Parsed()));
+        Assert.Equal(CaCertificateKind.Intermediate, Rules().CheckCertificate(intermediate.Parsed()).Accepted());
     }
 
     [Theory]
@@ -45,7 +45,7 @@ public class CaCertificateRulesTests
     {
         var root = TestCertificates.Root("Strong", o => o.KeyType = keyType);
 
-        Assert.Equal(CaCertificateKind.Root, Rules().Classify(root.Parsed()));
+        Assert.Equal(CaCertificateKind.Root, Rules().CheckCertificate(root.Parsed()).Accepted());
     }
 
     [Theory]
@@ -57,7 +57,7 @@ public class CaCertificateRulesTests
     {
         var root = TestCertificates.Root("Sha2", o => o.SignatureAlgorithm = algorithm);
 
-        Assert.Equal(CaCertificateKind.Root, Rules().Classify(root.Parsed()));
+        Assert.Equal(CaCertificateKind.Root, Rules().CheckCertificate(root.Parsed()).Accepted());
     }
 
     [Theory]
@@ -67,7 +67,7 @@ public class CaCertificateRulesTests
     {
         var root = TestCertificates.Root("Weak", o => o.KeyType = keyType);
 
-        var violation = Violation(() => Rules().Classify(root.Parsed()));
+        var violation = Violation(() => Rules().CheckCertificate(root.Parsed()));
 
         AssertViolation(violation, CertificateReasons.WeakKey, "");
         Assert.Contains(description, violation.Message);
@@ -78,7 +78,7 @@ public class CaCertificateRulesTests
     {
         var intermediate = TestCertificates.Root("Root", Ec).Issue("DSA CA", o => o.KeyType = TestKeyType.Dsa2048);
 
-        var violation = Violation(() => Rules().Classify(intermediate.Parsed()));
+        var violation = Violation(() => Rules().CheckCertificate(intermediate.Parsed()));
 
         AssertViolation(violation, CertificateReasons.WeakKey, "");
         Assert.Contains("DSA", violation.Message);
@@ -93,7 +93,7 @@ public class CaCertificateRulesTests
     {
         var root = TestCertificates.Root("Sha1", o => o.SignatureAlgorithm = algorithm);
 
-        var violation = Violation(() => Rules().Classify(root.Parsed()));
+        var violation = Violation(() => Rules().CheckCertificate(root.Parsed()));
 
         AssertViolation(violation, CertificateReasons.WeakSignatureAlgorithm, "");
         Assert.Contains(description, violation.Message);
@@ -104,7 +104,7 @@ public class CaCertificateRulesTests
     {
         var root = TestCertificates.Root("EcSha1", o => { o.KeyType = TestKeyType.EcP256; o.SignatureAlgorithm = "SHA1WITHECDSA"; });
 
-        AssertViolation(Violation(() => Rules().Classify(root.Parsed())), CertificateReasons.WeakSignatureAlgorithm, "");
+        AssertViolation(Violation(() => Rules().CheckCertificate(root.Parsed())), CertificateReasons.WeakSignatureAlgorithm, "");
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public class CaCertificateRulesTests
     {
         var root = EcRoot("V1", o => o.Version = 1);
 
-        var violation = Violation(() => Rules().Classify(root.Parsed()));
+        var violation = Violation(() => Rules().CheckCertificate(root.Parsed()));
 
         AssertViolation(violation, CertificateReasons.NotV3, "KER-PCM-007");
     }
@@ -126,7 +126,7 @@ public class CaCertificateRulesTests
             o.NotAfter = _clock.GetUtcNow().AddDays(-1);
         });
 
-        AssertViolation(Violation(() => Rules().Classify(root.Parsed())), CertificateReasons.Expired, "KER-PCM-004");
+        AssertViolation(Violation(() => Rules().CheckCertificate(root.Parsed())), CertificateReasons.Expired, "KER-PCM-004");
     }
 
     [Fact]
@@ -138,7 +138,7 @@ public class CaCertificateRulesTests
             o.NotAfter = _clock.GetUtcNow().AddYears(5);
         });
 
-        AssertViolation(Violation(() => Rules().Classify(root.Parsed())), CertificateReasons.NotYetValid, "KER-PMS-020");
+        AssertViolation(Violation(() => Rules().CheckCertificate(root.Parsed())), CertificateReasons.NotYetValid, "KER-PMS-020");
     }
 
     [Fact]
@@ -146,11 +146,11 @@ public class CaCertificateRulesTests
     {
         var root = EcRoot("Ages", o => o.NotAfter = _clock.GetUtcNow().AddYears(2));
         var parsed = root.Parsed();
-        Assert.Equal(CaCertificateKind.Root, Rules().Classify(parsed));
+        Assert.Equal(CaCertificateKind.Root, Rules().CheckCertificate(parsed).Accepted());
 
         _clock.Advance(TimeSpan.FromDays(2 * 366));
 
-        AssertViolation(Violation(() => Rules().Classify(parsed)), CertificateReasons.Expired, "KER-PCM-004");
+        AssertViolation(Violation(() => Rules().CheckCertificate(parsed)), CertificateReasons.Expired, "KER-PCM-004");
     }
 
     [Fact]
@@ -158,7 +158,7 @@ public class CaCertificateRulesTests
     {
         var root = EcRoot("Short", o => o.NotAfter = _clock.GetUtcNow().AddDays(300));
 
-        var violation = Violation(() => Rules().Classify(root.Parsed()));
+        var violation = Violation(() => Rules().CheckCertificate(root.Parsed()));
 
         AssertViolation(violation, CertificateReasons.ValidityTooShort, "KER-PCM-017");
         Assert.Contains("365", violation.Message);
@@ -169,7 +169,7 @@ public class CaCertificateRulesTests
     {
         var root = EcRoot("Short", o => o.NotAfter = _clock.GetUtcNow().AddDays(300));
 
-        Assert.Equal(CaCertificateKind.Root, Rules(TimeSpan.FromDays(200)).Classify(root.Parsed()));
+        Assert.Equal(CaCertificateKind.Root, Rules(TimeSpan.FromDays(200)).CheckCertificate(root.Parsed()).Accepted());
     }
 
     [Fact]
@@ -177,7 +177,7 @@ public class CaCertificateRulesTests
     {
         var leaf = EcRoot("Root").IssueLeaf("Leaf", Ec);
 
-        var violation = Violation(() => Rules().Classify(leaf.Parsed()));
+        var violation = Violation(() => Rules().CheckCertificate(leaf.Parsed()));
 
         AssertViolation(violation, CertificateReasons.NotACaCertificate, "");
         Assert.Contains("CA:FALSE", violation.Message);
@@ -188,7 +188,7 @@ public class CaCertificateRulesTests
     {
         var root = EcRoot("No BC", o => o.OmitBasicConstraints = true);
 
-        var violation = Violation(() => Rules().Classify(root.Parsed()));
+        var violation = Violation(() => Rules().CheckCertificate(root.Parsed()));
 
         AssertViolation(violation, CertificateReasons.NotACaCertificate, "");
         Assert.Contains("no basicConstraints", violation.Message);
@@ -199,7 +199,7 @@ public class CaCertificateRulesTests
     {
         var root = EcRoot("No KCS", o => o.WithoutKeyCertSign = true);
 
-        AssertViolation(Violation(() => Rules().Classify(root.Parsed())), CertificateReasons.KeyCertSignMissing, "");
+        AssertViolation(Violation(() => Rules().CheckCertificate(root.Parsed())), CertificateReasons.KeyCertSignMissing, "");
     }
 
     [Fact]
@@ -207,7 +207,7 @@ public class CaCertificateRulesTests
     {
         var root = EcRoot("No KU", o => o.OmitKeyUsage = true);
 
-        Assert.Equal(CaCertificateKind.Root, Rules().Classify(root.Parsed()));
+        Assert.Equal(CaCertificateKind.Root, Rules().CheckCertificate(root.Parsed()).Accepted());
     }
 
     [Fact]
@@ -215,7 +215,7 @@ public class CaCertificateRulesTests
     {
         var forged = EcRoot("Forged Root", o => o.BreakSignature = true);
 
-        var violation = Violation(() => Rules().Classify(forged.Parsed()));
+        var violation = Violation(() => Rules().CheckCertificate(forged.Parsed()));
 
         AssertViolation(violation, CertificateReasons.InvalidSignature, "KER-PCM-001");
     }
@@ -226,7 +226,7 @@ public class CaCertificateRulesTests
         var root = EcRoot("Crit", o =>
             o.Extensions.Add((new Org.BouncyCastle.Asn1.DerObjectIdentifier("1.3.6.1.4.1.99999.7"), true, Org.BouncyCastle.Asn1.DerNull.Instance)));
 
-        AssertViolation(Violation(() => Rules().Classify(root.Parsed())), CertificateReasons.UnsupportedCriticalExtension, "");
+        AssertViolation(Violation(() => Rules().CheckCertificate(root.Parsed())), CertificateReasons.UnsupportedCriticalExtension, "");
     }
 
     [Fact]
@@ -236,7 +236,7 @@ public class CaCertificateRulesTests
         var intermediate = root.Issue("Intermediate", Ec);
         var rootEntry = root.AsRoot();
 
-        var decision = Rules().CheckUpload(intermediate.Parsed(), Store(rootEntry));
+        var decision = Rules().Check(intermediate.Parsed(), Store(rootEntry)).Accepted();
 
         Assert.Equal(CaCertificateKind.Intermediate, decision.Kind);
         Assert.Equal(rootEntry.Id, decision.IssuerId);
@@ -244,9 +244,23 @@ public class CaCertificateRulesTests
     }
 
     [Fact]
+    public void UploadOfAStoredCertificateIsAlreadyExistsBeforeAnyOtherRule()
+    {
+        // Expired too: the duplicate is named first, as MOSIP does.
+        var root = EcRoot("Root", o => { o.NotBefore = _clock.GetUtcNow().AddYears(-3); o.NotAfter = _clock.GetUtcNow().AddDays(-1); });
+        var stored = root.AsRoot();
+
+        var violation = Violation(() => Rules().Check(root.Parsed(), Store(stored)));
+
+        AssertViolation(violation, CertificateReasons.AlreadyExists, "KER-PCM-003");
+        Assert.Equal(CertificateViolationKind.AlreadyExists, violation.Kind);
+        Assert.Contains(stored.Id.ToString(), violation.Message);
+    }
+
+    [Fact]
     public void UploadOfRootNeedsNoPath()
     {
-        var decision = Rules().CheckUpload(EcRoot("Root").Parsed(), Store());
+        var decision = Rules().Check(EcRoot("Root").Parsed(), Store()).Accepted();
 
         Assert.Equal(CaCertificateKind.Root, decision.Kind);
         Assert.Null(decision.Path);
@@ -259,7 +273,7 @@ public class CaCertificateRulesTests
         var root = EcRoot("Missing Root", o => o.Organization = "Acme");
         var intermediate = root.Issue("Intermediate", Ec);
 
-        var violation = Violation(() => Rules().CheckUpload(intermediate.Parsed(), Store()));
+        var violation = Violation(() => Rules().Check(intermediate.Parsed(), Store()));
 
         AssertViolation(violation, CertificateReasons.RootCaNotFound, "KER-PCM-005");
         Assert.Equal(CertificateReasons.IssuerNotTrusted, violation.Cause);
@@ -274,7 +288,7 @@ public class CaCertificateRulesTests
         var otherRoot = EcRoot("FTM Root");
         var intermediate = root.Issue("Intermediate", Ec);
 
-        var violation = Violation(() => Rules().CheckUpload(intermediate.Parsed(), Store(otherRoot.AsRoot())));
+        var violation = Violation(() => Rules().Check(intermediate.Parsed(), Store(otherRoot.AsRoot())));
 
         AssertViolation(violation, CertificateReasons.RootCaNotFound, "KER-PCM-005");
         Assert.Equal(CertificateReasons.IssuerNotTrusted, violation.Cause);
@@ -287,7 +301,7 @@ public class CaCertificateRulesTests
         var root = EcRoot("Root");
         var forged = root.Issue("Intermediate", o => { o.KeyType = TestKeyType.EcP256; o.BreakSignature = true; });
 
-        var violation = Violation(() => Rules().CheckUpload(forged.Parsed(), Store(root.AsRoot())));
+        var violation = Violation(() => Rules().Check(forged.Parsed(), Store(root.AsRoot())));
 
         AssertViolation(violation, CertificateReasons.RootCaNotFound, "KER-PCM-005");
         Assert.Equal(CertificateReasons.InvalidSignature, violation.Cause);
@@ -299,7 +313,7 @@ public class CaCertificateRulesTests
         var root = TestCertificates.Root("Root", o => o.KeyType = TestKeyType.EcP256);
         var first = root.Issue("First", o => o.KeyType = TestKeyType.EcP256);
         var second = first.Issue("Second", o => o.KeyType = TestKeyType.EcP256);
-        var parsed = CertificateParser.Parse(System.Text.Encoding.ASCII.GetBytes(TestCertificates.BundlePem(second, first, root)));
+        var parsed = CertificateParser.Parse(System.Text.Encoding.ASCII.GetBytes(TestCertificates.BundlePem(second, first, root))).Accepted();
 
         var ordered = CertificateBundle.OrderRootFirst(parsed);
 
@@ -312,12 +326,12 @@ public class CaCertificateRulesTests
         var root = TestCertificates.Root("Root", o => o.KeyType = TestKeyType.EcP256);
         var first = root.Issue("First", o => o.KeyType = TestKeyType.EcP256);
         var second = first.Issue("Second", o => o.KeyType = TestKeyType.EcP256);
-        var parsed = CertificateParser.Parse(TestCertificates.Pkcs7Der(second, root, first));
+        var parsed = CertificateParser.Parse(TestCertificates.Pkcs7Der(second, root, first)).Accepted();
 
         var store = Store();
         foreach (var certificate in CertificateBundle.OrderRootFirst(parsed))
         {
-            var decision = Rules().CheckUpload(certificate, store);
+            var decision = Rules().Check(certificate, store).Accepted();
             store = store.With(new TrustStoreEntry(Guid.NewGuid(), certificate, decision.Kind));
         }
 
@@ -328,10 +342,10 @@ public class CaCertificateRulesTests
     [Fact]
     public void ViolationCarriesItsKindForTheGrpcLayer()
     {
-        var violation = Violation(() => Rules().Classify(EcRoot("V1", o => o.Version = 1).Parsed()));
+        var violation = Violation(() => Rules().CheckCertificate(EcRoot("V1", o => o.Version = 1).Parsed()));
 
         Assert.Equal(CertificateViolationKind.InvalidArgument, violation.Kind);
-        Assert.Equal(violation.Message, new CertificateValidationException(violation).Message);
+        Assert.Equal(global::Grpc.Core.StatusCode.InvalidArgument, Pms.Grpc.Errors.CertificateRefusals.ToRefusal(violation).StatusCode);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Time.Testing;
 using Pms.Grpc.Certificates;
+using Pms.Grpc.TrustStore;
 using Pms.Testing;
 using Xunit.Abstractions;
 
@@ -46,35 +47,35 @@ public sealed class CertificateIntakeFuzzTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// The engine's public entry points, in the order an upload uses them: parse (PEM, DER or PKCS#7, one or many),
-    /// order the bundle, then the CA and end-entity rules on each certificate. Kept thin so it follows the engine.
+    /// The engine's public entry points, in the order an upload uses them: the intake (size, parse PEM, DER or PKCS#7,
+    /// one or many), the bundle ordered root first and its leaf picked, then the CA and end-entity rules on each
+    /// certificate. Every refusal is a value; any exception is an escape. Kept thin so it follows the engine.
     /// </summary>
     private sealed class Intake(TimeProvider time)
     {
         private readonly CaCertificateRules _caRules = new(time);
         private readonly EndEntityCertificateRules _endEntityRules = new(time);
+        private readonly DomainTrustStore _emptyStore = DomainTrustStore.Empty("FTM");
 
         public string Run(byte[] data)
         {
-            if (!CertificateParser.TryParse(data, out var certificates, out var refusal))
+            var read = CertificateInput.Read(data);
+            if (!read.IsAccepted)
             {
-                return "refused " + refusal.Reason;
+                return "refused " + read.Violation.Reason;
             }
-            try
+
+            var certificates = read.Value;
+            var endEntity = _endEntityRules.Check(EndEntityInput.From(certificates), TestCertificates.DefaultOrganization, _emptyStore);
+            foreach (var certificate in CertificateBundle.OrderRootFirst(certificates))
             {
-                foreach (var certificate in CertificateBundle.OrderRootFirst(certificates))
-                {
-                    _ = certificate.ToString();
-                    _ = certificate.Key?.Description;
-                    _ = certificate.IsSignedBy(certificate);
-                    _ = (_caRules.Check(certificate), _endEntityRules.CheckAlone(certificate, TestCertificates.DefaultOrganization, time.GetUtcNow()));
-                }
-                return $"parsed ({certificates.Count})";
+                _ = certificate.ToString();
+                _ = certificate.Key?.Description;
+                _ = certificate.IsSignedBy(certificate);
+                _ = _caRules.Check(certificate, _emptyStore);
+                _ = _endEntityRules.CheckCertificate(certificate, TestCertificates.DefaultOrganization, time.GetUtcNow());
             }
-            catch (CertificateValidationException ex)
-            {
-                return "refused " + ex.Violation.Reason;
-            }
+            return endEntity.IsAccepted ? $"parsed ({certificates.Count})" : $"parsed ({certificates.Count}), leaf refused {endEntity.Violation.Reason}";
         }
     }
 }

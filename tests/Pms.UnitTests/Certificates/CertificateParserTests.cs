@@ -14,14 +14,14 @@ public class CertificateParserTests
     [Fact]
     public void ParseReadsOnePemCertificate()
     {
-        var parsed = Assert.Single(CertificateParser.Parse(Leaf.PemBytes));
+        var parsed = Assert.Single(CertificateParser.Parse(Leaf.PemBytes).Accepted());
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Leaf.Der)), parsed.ThumbprintSha256);
     }
 
     [Fact]
     public void ParseReadsOneDerCertificate()
     {
-        var parsed = Assert.Single(CertificateParser.Parse(Leaf.Der));
+        var parsed = Assert.Single(CertificateParser.Parse(Leaf.Der).Accepted());
         Assert.Equal(Leaf.Der, parsed.Der.ToArray());
     }
 
@@ -30,7 +30,7 @@ public class CertificateParserTests
     {
         var bundle = Encoding.ASCII.GetBytes("subject=Parser Leaf\n" + TestCertificates.BundlePem(Leaf, Intermediate, Root));
 
-        var parsed = CertificateParser.Parse(bundle);
+        var parsed = CertificateParser.Parse(bundle).Accepted();
 
         Assert.Equal([Leaf.Der, Intermediate.Der, Root.Der], parsed.Select(p => p.Der.ToArray()));
     }
@@ -38,7 +38,7 @@ public class CertificateParserTests
     [Fact]
     public void ParseReadsPkcs7Der()
     {
-        var parsed = CertificateParser.Parse(TestCertificates.Pkcs7Der(Root, Intermediate, Leaf));
+        var parsed = CertificateParser.Parse(TestCertificates.Pkcs7Der(Root, Intermediate, Leaf)).Accepted();
 
         Assert.Equal(
             new[] { Root, Intermediate, Leaf }.Select(c => Convert.ToHexString(c.Der)).Order(),
@@ -48,7 +48,7 @@ public class CertificateParserTests
     [Fact]
     public void ParseReadsPkcs7Pem()
     {
-        var parsed = CertificateParser.Parse(Encoding.ASCII.GetBytes(TestCertificates.Pkcs7Pem(Intermediate, Leaf)));
+        var parsed = CertificateParser.Parse(Encoding.ASCII.GetBytes(TestCertificates.Pkcs7Pem(Intermediate, Leaf))).Accepted();
 
         Assert.Equal(2, parsed.Count);
         Assert.Contains(parsed, p => p.Subject == "CN=Parser Leaf,O=PMS Test");
@@ -116,7 +116,7 @@ public class CertificateParserTests
         Leaf.PemBytes.CopyTo(data, 0);
         Array.Fill(data, (byte)'\n', Leaf.PemBytes.Length, data.Length - Leaf.PemBytes.Length);
 
-        Assert.Single(CertificateParser.Parse(data));
+        Assert.Single(CertificateParser.Parse(data).Accepted());
     }
 
     [Theory]
@@ -130,6 +130,48 @@ public class CertificateParserTests
         var violation = Violation(() => CertificateParser.Parse(Encoding.ASCII.GetBytes(data)));
 
         AssertViolation(violation, CertificateReasons.Unparsable, "KER-PCM-001");
+    }
+
+    [Fact]
+    public void ParseAcceptsPemWithExplanatoryTextAroundTheBlocks()
+    {
+        // What `openssl x509 -text` and `openssl pkcs12 -nokeys` write: text before, between and after the blocks.
+        var data = "subject=CN=Parser Leaf\nBag Attributes: none\n" + Leaf.Pem + "\nissuer text\n" + Intermediate.Pem + "trailing words\n";
+
+        var parsed = CertificateParser.Parse(Encoding.ASCII.GetBytes(data)).Accepted();
+
+        Assert.Equal(2, parsed.Count);
+    }
+
+    [Theory]
+    [InlineData("-----BEGIN CERTIFICATE-----\nMIIB\n-----END PKCS7-----\n", "not well-formed")]
+    [InlineData("-----BEGIN CERTIFICATE-----\nProc-Type: 4,ENCRYPTED\n\nMIIB\n-----END CERTIFICATE-----\n", "not well-formed")]
+    [InlineData("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n\nMIIB\n-----END RSA PRIVATE KEY-----\n", "private key")]
+    [InlineData("-----BEGIN CERTIFICATE-----\nMIIB\n-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", "no END line")]
+    public void ParseNamesTheBrokenPemBlock(string data, string expected)
+    {
+        var violation = Violation(() => CertificateParser.Parse(Encoding.ASCII.GetBytes(data)));
+
+        AssertViolation(violation, CertificateReasons.Unparsable, "KER-PCM-001");
+        Assert.Contains("PEM block 1", violation.Message);
+        Assert.Contains(expected, violation.Message);
+    }
+
+    [Fact]
+    public void ParseRefusesAMegabyteOfBeginLinesAsOneBlockWithoutEnd()
+    {
+        // PemEncoding.TryFind alone spends tens of seconds on this (it retries from every BEGIN line); the parser frames
+        // blocks itself first and answers after one pass.
+        var data = new StringBuilder();
+        while (data.Length < CertificateParser.MaxCertificateDataBytes - 64)
+        {
+            data.Append("-----BEGIN CERTIFICATE-----\n");
+        }
+
+        var violation = Violation(() => CertificateParser.Parse(Encoding.ASCII.GetBytes(data.ToString())));
+
+        AssertViolation(violation, CertificateReasons.Unparsable, "KER-PCM-001");
+        Assert.Contains("PEM block 1 (CERTIFICATE) has no END line", violation.Message);
     }
 
     [Fact]
@@ -157,19 +199,21 @@ public class CertificateParserTests
     }
 
     [Fact]
-    public void ParseSingleRefusesBundle()
+    public void ParseSingleOfStoredDataRefusesBundleAsDamagedData()
     {
-        var violation = Violation(() => CertificateParser.ParseSingle(Encoding.ASCII.GetBytes(TestCertificates.BundlePem(Leaf, Root))));
+        var error = Assert.Throws<InvalidDataException>(() => CertificateParser.ParseSingle(Encoding.ASCII.GetBytes(TestCertificates.BundlePem(Leaf, Root))));
 
-        AssertViolation(violation, CertificateReasons.Unparsable, "KER-PCM-001");
+        Assert.Contains("2 certificates", error.Message);
     }
 
     [Fact]
-    public void TryParseReportsViolationWithoutThrowing()
+    public void ParseReportsViolationAsAValue()
     {
-        Assert.False(CertificateParser.TryParse("junk"u8, out var certificates, out var violation));
-        Assert.Empty(certificates);
-        Assert.Equal(CertificateReasons.Unparsable, violation.Reason);
-        Assert.Equal(CertificateViolationKind.InvalidArgument, violation.Kind);
+        var outcome = CertificateParser.Parse("junk"u8);
+
+        Assert.False(outcome.IsAccepted);
+        Assert.Equal(CertificateReasons.Unparsable, outcome.Violation.Reason);
+        Assert.Equal(CertificateViolationKind.InvalidArgument, outcome.Violation.Kind);
+        Assert.Throws<InvalidOperationException>(() => outcome.Value);
     }
 }

@@ -19,11 +19,20 @@ internal static class CertificateTestHelpers
     /// <summary>A clock at the real current time, so the generator's default validity windows hold.</summary>
     public static FakeTimeProvider Clock() => new(DateTimeOffset.UtcNow);
 
-    public static CertificateRuleViolation Violation(Action action) =>
-        Assert.Throws<CertificateValidationException>(action).Violation;
+    /// <summary>The rule the check broke; fails, naming what was accepted, when it broke none.</summary>
+    public static CertificateRuleViolation Violation<T>(Func<Checked<T>> check)
+    {
+        var outcome = check();
+        Assert.False(outcome.IsAccepted, $"Expected a violation but the check accepted: {(outcome.IsAccepted ? outcome.Value : default)}");
+        return outcome.Violation;
+    }
 
-    public static CertificateRuleViolation Violation<T>(Func<T> action) =>
-        Assert.Throws<CertificateValidationException>(() => action()).Violation;
+    /// <summary>The accepted value; fails with the violation's reason and message when the check refused.</summary>
+    public static T Accepted<T>(this Checked<T> outcome)
+    {
+        Assert.True(outcome.IsAccepted, outcome.IsAccepted ? "" : $"Expected acceptance but got {outcome.Violation.Reason}: {outcome.Violation.Message}");
+        return outcome.Value;
+    }
 
     public static void AssertViolation(CertificateRuleViolation violation, string reason, string mosipCode)
     {

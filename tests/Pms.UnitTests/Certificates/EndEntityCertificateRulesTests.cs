@@ -25,7 +25,7 @@ public class EndEntityCertificateRulesTests
     {
         var leaf = Intermediate.IssueLeaf("partner", o => o.Organization = Organization);
 
-        var decision = Rules().Check(leaf.Parsed(), [], Organization, FullStore());
+        var decision = Rules().Check(new EndEntityInput(leaf.Parsed(), []), Organization, FullStore()).Accepted();
 
         Assert.True(decision.Path.IsTrusted);
         Assert.Equal([IntermediateEntry.Id, RootEntry.Id], decision.Path.StoredIds);
@@ -40,16 +40,16 @@ public class EndEntityCertificateRulesTests
     {
         var leaf = Intermediate.IssueLeaf("chip", o => { o.Organization = Organization; o.KeyType = keyType; });
 
-        Assert.True(Rules().Check(leaf.Parsed(), [], Organization, FullStore()).Path.IsTrusted);
+        Assert.True(Rules().Check(new EndEntityInput(leaf.Parsed(), []), Organization, FullStore()).Accepted().Path.IsTrusted);
     }
 
     [Fact]
     public void UploadAcceptsLeafWithItsIntermediateInTheSameUpload()
     {
         var leaf = Intermediate.IssueLeaf("partner", o => o.Organization = Organization);
-        var uploaded = CertificateParser.Parse(System.Text.Encoding.ASCII.GetBytes(TestCertificates.BundlePem(Intermediate, leaf)));
+        var uploaded = CertificateParser.Parse(System.Text.Encoding.ASCII.GetBytes(TestCertificates.BundlePem(Intermediate, leaf))).Accepted();
 
-        var decision = Rules().Check(uploaded, Organization, Store(RootEntry));
+        var decision = Rules().Check(EndEntityInput.From(uploaded), Organization, Store(RootEntry)).Accepted();
 
         Assert.Equal(leaf.Parsed().ThumbprintSha256, decision.Certificate.ThumbprintSha256);
         Assert.Equal([RootEntry.Id], decision.Path.StoredIds);
@@ -60,7 +60,7 @@ public class EndEntityCertificateRulesTests
     {
         var selfSigned = TestCertificates.SelfSignedLeaf("partner", o => o.Organization = Organization);
 
-        var violation = Violation(() => Rules().Check(selfSigned.Parsed(), [], Organization, FullStore()));
+        var violation = Violation(() => Rules().Check(new EndEntityInput(selfSigned.Parsed(), []), Organization, FullStore()));
 
         AssertViolation(violation, CertificateReasons.SelfSignedNotAllowed, "KER-PCM-015");
     }
@@ -70,7 +70,7 @@ public class EndEntityCertificateRulesTests
     {
         var leaf = Intermediate.IssueLeaf("partner", o => o.Organization = "Other Chips Ltd");
 
-        var violation = Violation(() => Rules().Check(leaf.Parsed(), [], Organization, FullStore()));
+        var violation = Violation(() => Rules().Check(new EndEntityInput(leaf.Parsed(), []), Organization, FullStore()));
 
         AssertViolation(violation, CertificateReasons.OrganizationMismatch, "KER-PCM-008");
         Assert.Contains("Other Chips Ltd", violation.Message);
@@ -85,7 +85,7 @@ public class EndEntityCertificateRulesTests
     {
         var leaf = Intermediate.IssueLeaf("partner", o => o.Organization = certificateOrganization);
 
-        var violation = Violation(() => Rules().Check(leaf.Parsed(), [], Organization, FullStore()));
+        var violation = Violation(() => Rules().Check(new EndEntityInput(leaf.Parsed(), []), Organization, FullStore()));
 
         AssertViolation(violation, CertificateReasons.OrganizationMismatch, "KER-PCM-008");
     }
@@ -95,7 +95,7 @@ public class EndEntityCertificateRulesTests
     {
         var leaf = Intermediate.IssueLeaf("partner", o => o.Subject = new Org.BouncyCastle.Asn1.X509.X509Name("CN=partner"));
 
-        var violation = Violation(() => Rules().Check(leaf.Parsed(), [], Organization, FullStore()));
+        var violation = Violation(() => Rules().Check(new EndEntityInput(leaf.Parsed(), []), Organization, FullStore()));
 
         AssertViolation(violation, CertificateReasons.OrganizationMismatch, "KER-PCM-008");
         Assert.Contains("no O=", violation.Message);
@@ -106,7 +106,7 @@ public class EndEntityCertificateRulesTests
     {
         var leaf = Intermediate.IssueLeaf("partner", o => { o.Organization = Organization; o.KeyType = TestKeyType.Rsa1024; });
 
-        var violation = Violation(() => Rules().Check(leaf.Parsed(), [], Organization, FullStore()));
+        var violation = Violation(() => Rules().Check(new EndEntityInput(leaf.Parsed(), []), Organization, FullStore()));
 
         AssertViolation(violation, CertificateReasons.WeakKey, "KER-PCM-013");
         Assert.Contains("RSA 1024", violation.Message);
@@ -117,7 +117,7 @@ public class EndEntityCertificateRulesTests
     {
         var leaf = Intermediate.IssueLeaf("partner", o => { o.Organization = Organization; o.SignatureAlgorithm = "SHA1WITHRSA"; });
 
-        var violation = Violation(() => Rules().Check(leaf.Parsed(), [], Organization, FullStore()));
+        var violation = Violation(() => Rules().Check(new EndEntityInput(leaf.Parsed(), []), Organization, FullStore()));
 
         AssertViolation(violation, CertificateReasons.WeakSignatureAlgorithm, "KER-PCM-014");
     }
@@ -127,7 +127,7 @@ public class EndEntityCertificateRulesTests
     {
         var leaf = Intermediate.IssueLeaf("partner", o => { o.Organization = Organization; o.NotAfter = _clock.GetUtcNow().AddDays(300); });
 
-        var violation = Violation(() => Rules().Check(leaf.Parsed(), [], Organization, FullStore()));
+        var violation = Violation(() => Rules().Check(new EndEntityInput(leaf.Parsed(), []), Organization, FullStore()));
 
         AssertViolation(violation, CertificateReasons.ValidityTooShort, "KER-KMS-021");
         Assert.Contains("335", violation.Message);
@@ -138,7 +138,7 @@ public class EndEntityCertificateRulesTests
     {
         var leaf = Intermediate.IssueLeaf("partner", o => { o.Organization = Organization; o.NotAfter = _clock.GetUtcNow().AddDays(300); });
 
-        Assert.True(Rules(TimeSpan.FromDays(30)).Check(leaf.Parsed(), [], Organization, FullStore()).Path.IsTrusted);
+        Assert.True(Rules(TimeSpan.FromDays(30)).Check(new EndEntityInput(leaf.Parsed(), []), Organization, FullStore()).Accepted().Path.IsTrusted);
     }
 
     [Fact]
@@ -152,8 +152,8 @@ public class EndEntityCertificateRulesTests
         });
         var future = Intermediate.IssueLeaf("future", o => { o.Organization = Organization; o.NotBefore = _clock.GetUtcNow().AddDays(3); });
 
-        AssertViolation(Violation(() => Rules().Check(expired.Parsed(), [], Organization, FullStore())), CertificateReasons.Expired, "KER-PCM-004");
-        AssertViolation(Violation(() => Rules().Check(future.Parsed(), [], Organization, FullStore())), CertificateReasons.NotYetValid, "KER-PMS-020");
+        AssertViolation(Violation(() => Rules().Check(new EndEntityInput(expired.Parsed(), []), Organization, FullStore())), CertificateReasons.Expired, "KER-PCM-004");
+        AssertViolation(Violation(() => Rules().Check(new EndEntityInput(future.Parsed(), []), Organization, FullStore())), CertificateReasons.NotYetValid, "KER-PMS-020");
     }
 
     [Fact]
@@ -161,7 +161,7 @@ public class EndEntityCertificateRulesTests
     {
         var leaf = Intermediate.IssueLeaf("partner", o => o.Organization = Organization);
 
-        var violation = Violation(() => Rules().Check(leaf.Parsed(), [], Organization, DomainTrustStore.Empty("FTM")));
+        var violation = Violation(() => Rules().Check(new EndEntityInput(leaf.Parsed(), []), Organization, DomainTrustStore.Empty("FTM")));
 
         AssertViolation(violation, CertificateReasons.NoTrustedCaForDomain, "KER-PCM-006");
         Assert.Equal(CertificateViolationKind.FailedPrecondition, violation.Kind);
@@ -172,7 +172,7 @@ public class EndEntityCertificateRulesTests
     {
         var leaf = Intermediate.IssueLeaf("partner", o => o.Organization = Organization);
 
-        var violation = Violation(() => Rules().Check(leaf.Parsed(), [], Organization, Store(RootEntry)));
+        var violation = Violation(() => Rules().Check(new EndEntityInput(leaf.Parsed(), []), Organization, Store(RootEntry)));
 
         AssertViolation(violation, CertificateReasons.TrustPathNotFound, "KER-PCM-006");
         Assert.Equal(CertificateReasons.IssuerNotTrusted, violation.Cause);
@@ -185,7 +185,7 @@ public class EndEntityCertificateRulesTests
         var otherRoot = TestCertificates.Root("Device Root");
         var leaf = otherRoot.IssueLeaf("partner", o => o.Organization = Organization);
 
-        var violation = Violation(() => Rules().Check(leaf.Parsed(), [], Organization, FullStore()));
+        var violation = Violation(() => Rules().Check(new EndEntityInput(leaf.Parsed(), []), Organization, FullStore()));
 
         AssertViolation(violation, CertificateReasons.TrustPathNotFound, "KER-PCM-006");
         Assert.Equal(CertificateReasons.IssuerNotTrusted, violation.Cause);
@@ -196,7 +196,7 @@ public class EndEntityCertificateRulesTests
     {
         var leaf = Intermediate.IssueLeaf("partner", o => { o.Organization = Organization; o.BreakSignature = true; });
 
-        var violation = Violation(() => Rules().Check(leaf.Parsed(), [], Organization, FullStore()));
+        var violation = Violation(() => Rules().Check(new EndEntityInput(leaf.Parsed(), []), Organization, FullStore()));
 
         AssertViolation(violation, CertificateReasons.TrustPathNotFound, "KER-PCM-006");
         Assert.Equal(CertificateReasons.InvalidSignature, violation.Cause);
@@ -207,7 +207,7 @@ public class EndEntityCertificateRulesTests
     public void LeafIsPickedFromAnUploadInAnyOrder()
     {
         var leaf = Intermediate.IssueLeaf("partner", o => o.Organization = Organization);
-        var parsed = CertificateParser.Parse(TestCertificates.Pkcs7Der(Root, leaf, Intermediate));
+        var parsed = CertificateParser.Parse(TestCertificates.Pkcs7Der(Root, leaf, Intermediate)).Accepted();
 
         Assert.Equal(leaf.Parsed().ThumbprintSha256, CertificateBundle.SelectLeaf(parsed).ThumbprintSha256);
     }

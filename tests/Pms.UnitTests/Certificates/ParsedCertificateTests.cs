@@ -68,7 +68,7 @@ public class ParsedCertificateTests
 
         Assert.StartsWith("-----BEGIN CERTIFICATE-----\n", pem);
         Assert.All(pem.Split('\n'), line => Assert.True(line.Length <= 64));
-        Assert.Equal(parsed.ThumbprintSha256, Assert.Single(CertificateParser.ParsePem(pem)).ThumbprintSha256);
+        Assert.Equal(parsed.ThumbprintSha256, Assert.Single(CertificateParser.Parse(System.Text.Encoding.UTF8.GetBytes(pem)).Accepted()).ThumbprintSha256);
         Assert.Equal(pem + pem, CertificateText.ToPem([parsed, parsed]));
     }
 

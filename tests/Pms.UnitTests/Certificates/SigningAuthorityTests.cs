@@ -34,7 +34,7 @@ public class SigningAuthorityTests(SigningAuthorityFixture fixture) : IClassFixt
         Assert.Equal("SHA256withRSA", ca.SignatureAlgorithm);
         Assert.NotNull(ca.SubjectKeyIdentifierHex);
         Assert.InRange((ca.NotAfter - ca.NotBefore).TotalDays, 3650, 3654);
-        Assert.Equal(CaCertificateKind.Root, new CaCertificateRules(fixture.Clock).Classify(ca));
+        Assert.Equal(CaCertificateKind.Root, new CaCertificateRules(fixture.Clock).CheckCertificate(ca).Accepted());
     }
 
     [Fact]

@@ -114,9 +114,10 @@ public class TrustVerifierTests
             Verifier().VerifyAsync(PartnerDomain.Ftm, new byte[CertificateParser.MaxCertificateDataBytes + 1], null, default));
         Assert.Equal(("CERTIFICATE_DATA_TOO_LARGE", global::Grpc.Core.StatusCode.InvalidArgument), (tooLarge.Reason, tooLarge.StatusCode));
 
-        var garbage = await Assert.ThrowsAsync<CertificateValidationException>(() =>
+        var garbage = await Assert.ThrowsAsync<PmsException>(() =>
             Verifier().VerifyAsync(PartnerDomain.Ftm, "garbage"u8.ToArray(), null, default));
-        CertificateTestHelpers.AssertViolation(garbage.Violation, "INVALID_CERTIFICATE", "KER-PCM-001");
+        Assert.Equal(("INVALID_CERTIFICATE", "KER-PCM-001", global::Grpc.Core.StatusCode.InvalidArgument),
+            (garbage.Reason, garbage.MosipErrorCode, garbage.StatusCode));
     }
 
     [Fact]
