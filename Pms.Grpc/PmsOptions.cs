@@ -37,6 +37,11 @@ public sealed class JwtOptions
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(1);
     /// <summary>Absolute: a session ends this long after sign-in however often it is refreshed.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(12);
+    /// <summary>
+    /// How long after a rotation the replaced refresh token still answers with the same successor instead of counting
+    /// as reuse: two portal tabs share one cookie and may renew at the same moment (docs/security.md).
+    /// </summary>
+    public TimeSpan RefreshReuseGrace { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>

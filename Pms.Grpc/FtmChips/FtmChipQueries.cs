@@ -49,11 +49,22 @@ public sealed class FtmChipQueries(PmsDbContext db, IFtmProviderGate gate, TimeP
     // total the first page counted, so that later pages need not count again (null in tokens made before it was kept).
     private sealed record Cursor(DateTimeOffset? At, string? Text, int? Status, Guid Id, int? Total = null);
 
+    // GetFtmChip is the most frequent read: compiled once, so a call skips EF's expression-tree hashing and cache lookup.
+    private static readonly Func<PmsDbContext, Guid, CancellationToken, Task<FtmChip?>> AnyChipById =
+        EF.CompileAsyncQuery((PmsDbContext db, Guid id, CancellationToken _) =>
+            db.FtmChips.AsNoTracking().FirstOrDefault(c => c.Id == id));
+
+    private static readonly Func<PmsDbContext, Guid, Guid, CancellationToken, Task<FtmChip?>> OwnChipById =
+        EF.CompileAsyncQuery((PmsDbContext db, Guid id, Guid partnerId, CancellationToken _) =>
+            db.FtmChips.AsNoTracking().FirstOrDefault(c => c.Id == id && c.PartnerId == partnerId));
+
     public async Task<FtmChip> GetAsync(CurrentUser caller, string chipId, CancellationToken cancellationToken)
     {
         var id = ParseChipIdOrThrow(chipId);
-        var scope = await VisibleChipsAsync(caller, cancellationToken);
-        return await scope.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken) ?? NotFound();
+        var chip = await VisiblePartnerAsync(caller, cancellationToken) is { } partnerId
+            ? await OwnChipById(db, id, partnerId, cancellationToken)
+            : await AnyChipById(db, id, cancellationToken);
+        return chip ?? NotFound();
     }
 
     /// <summary>
@@ -119,7 +130,11 @@ public sealed class FtmChipQueries(PmsDbContext db, IFtmProviderGate gate, TimeP
         var pageSize = Paging.Paging.PageSize(query.PageSize);
         var (field, descending) = OrderBy(query.OrderBy);
 
-        var chips = (await VisibleChipsAsync(caller, cancellationToken)).AsNoTracking();
+        var chips = db.FtmChips.AsNoTracking();
+        if (await VisiblePartnerAsync(caller, cancellationToken) is { } visiblePartner)
+        {
+            chips = chips.Where(c => c.PartnerId == visiblePartner);
+        }
         var scopeKey = caller.IsAdmin || caller.IsService ? "*" : caller.PartnerId?.ToString();
         var fingerprint = string.Join('|', scopeKey, query.Status, query.MakeContains, query.ModelContains, query.OrganizationContains,
             partnerFilter, query.CertificateExpiringWithinDays, field, descending);
@@ -165,15 +180,14 @@ public sealed class FtmChipQueries(PmsDbContext db, IFtmProviderGate gate, TimeP
         return new FtmChipPage(rows.Take(pageSize).ToList(), next, total);
     }
 
-    /// <summary>The chips the caller may see: a provider its own (after the consent and deactivation checks), others all.</summary>
-    private async Task<IQueryable<FtmChip>> VisibleChipsAsync(CurrentUser caller, CancellationToken cancellationToken)
+    /// <summary>Whose chips the caller may see: a provider its own (after the consent and deactivation checks), others all (null).</summary>
+    private async Task<Guid?> VisiblePartnerAsync(CurrentUser caller, CancellationToken cancellationToken)
     {
         if (caller.IsAdmin || (caller.IsService && caller.PartnerId is null))
         {
-            return db.FtmChips;
+            return null;
         }
-        var partner = await gate.RequireProviderForReadingAsync(caller, cancellationToken);
-        return db.FtmChips.Where(c => c.PartnerId == partner.Id);
+        return (await gate.RequireProviderForReadingAsync(caller, cancellationToken)).Id;
     }
 
     public static Guid ParseChipId(List<FieldViolation> violations, string chipId)

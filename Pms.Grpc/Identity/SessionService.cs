@@ -92,8 +92,9 @@ public sealed class SessionService(
     }
 
     /// <summary>
-    /// Rotates a refresh token. Presenting one that was already rotated revokes the whole session (token theft). The new
-    /// tokens never outlive the session's absolute end.
+    /// Rotates a refresh token. Presenting one that was already rotated revokes the whole session (token theft), except
+    /// within <see cref="JwtOptions.RefreshReuseGrace"/> of its rotation, when it gets the same successor again: two
+    /// portal tabs share one cookie and renew at the same moment. The new tokens never outlive the session's absolute end.
     /// </summary>
     public async Task<SessionTokens> RefreshAsync(string refreshToken, CancellationToken cancellationToken)
     {
@@ -104,23 +105,37 @@ public sealed class SessionService(
             PmsErrors.Unauthenticated("INVALID_REFRESH_TOKEN", "The refresh token is unknown or expired; sign in again.");
         }
 
-        // Only one concurrent refresh of the same token may win: the conditional update decides.
+        // One transaction: the claim's row lock makes a concurrent refresh of the same token wait until the winner's
+        // successor is committed, so the loser finds it. What a refusal wrote (a revocation, an audit row) is committed too.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            var issued = await RotateAsync(refreshToken, stored, now, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return issued;
+        }
+        catch (PmsException)
+        {
+            await transaction.CommitAsync(cancellationToken);
+            throw;
+        }
+    }
+
+    private async Task<SessionTokens> RotateAsync(string refreshToken, RefreshToken stored, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var claimed = await db.RefreshTokens
             .Where(t => t.Id == stored.Id && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
         var user = await db.Users.Include(u => u.Partner).FirstAsync(u => u.Id == stored.UserId, cancellationToken);
+        var successor = tokens.SuccessorOf(refreshToken);
+        RefreshToken? sibling = null;
         if (claimed == 0)
         {
-            if (await RevokeSessionAsync(stored.FamilyId, now, cancellationToken) > 0)
+            sibling = await RecentSuccessorAsync(stored, successor.Hash, now, cancellationToken);
+            if (sibling is null)
             {
-                await audit.RecordAsync(AuditEntry.ForUser(user, "REFRESH_TOKEN_REUSED", AuditEntry.Failure) with
-                {
-                    ResourceType = "session",
-                    ResourceId = stored.FamilyId.ToString(),
-                    Comment = "A refresh token was presented again after rotation; the whole session was revoked.",
-                }, cancellationToken);
+                await RefuseReuseAsync(stored, user, now, cancellationToken);
             }
-            PmsErrors.Unauthenticated("INVALID_REFRESH_TOKEN", "The refresh token was already used or revoked; sign in again.");
         }
 
         if (!user.IsEnabled || user.Partner?.Status == PartnerStatus.Deactivated)
@@ -140,9 +155,46 @@ public sealed class SessionService(
                 $"Sessions last at most {Jwt.SessionLifetime.TotalHours:0.#} hours from sign-in, however often they are refreshed; sign in again.");
         }
 
-        var issued = IssueTokens(user, session, now);
+        if (sibling is not null)
+        {
+            // The other tab's renewal already stored this successor: hand out the same one, with an access token of its own.
+            var (access, accessExpiresAt) = tokens.CreateAccessToken(user, session.Id, session.ExpiresAt);
+            return new SessionTokens(user, access, accessExpiresAt, successor.Token, sibling.ExpiresAt, ConsentRequired(user));
+        }
+        var issued = IssueTokens(user, session, now, successor);
         await db.SaveChangesAsync(cancellationToken);
         return issued;
+    }
+
+    /// <summary>
+    /// The successor of a token rotated within the grace window, when it is still unused: the answer for the second
+    /// of two simultaneous renewals. Null for a token that was revoked rather than rotated, or rotated longer ago.
+    /// </summary>
+    private async Task<RefreshToken?> RecentSuccessorAsync(RefreshToken stored, byte[] successorHash, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var rotatedAt = await db.RefreshTokens.Where(t => t.Id == stored.Id).Select(t => t.RevokedAt).FirstAsync(cancellationToken);
+        if (rotatedAt is null || now - rotatedAt > Jwt.RefreshReuseGrace)
+        {
+            return null;
+        }
+        return await db.RefreshTokens.AsNoTracking().FirstOrDefaultAsync(t =>
+            t.TokenHash == successorHash && t.FamilyId == stored.FamilyId && t.RevokedAt == null && t.ExpiresAt > now, cancellationToken);
+    }
+
+    // Always throws INVALID_REFRESH_TOKEN.
+    private async Task RefuseReuseAsync(RefreshToken stored, UserAccount user, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (await RevokeSessionAsync(stored.FamilyId, now, cancellationToken) > 0)
+        {
+            await audit.RecordAsync(AuditEntry.ForUser(user, "REFRESH_TOKEN_REUSED", AuditEntry.Failure) with
+            {
+                ResourceType = "session",
+                ResourceId = stored.FamilyId.ToString(),
+                Comment = "A refresh token was presented again after rotation; the whole session was revoked.",
+            }, cancellationToken);
+        }
+        PmsErrors.Unauthenticated("INVALID_REFRESH_TOKEN", "The refresh token was already used or revoked; sign in again.");
     }
 
     /// <summary>Revokes the session the refresh token belongs to. Unknown or already revoked tokens are fine.</summary>
@@ -174,9 +226,9 @@ public sealed class SessionService(
         return revoked;
     }
 
-    private SessionTokens IssueTokens(UserAccount user, UserSession session, DateTimeOffset now)
+    private SessionTokens IssueTokens(UserAccount user, UserSession session, DateTimeOffset now, (string Token, byte[] Hash)? successor = null)
     {
-        var (refresh, hash) = TokenIssuer.CreateOpaqueToken();
+        var (refresh, hash) = successor ?? TokenIssuer.CreateOpaqueToken();
         var refreshExpiresAt = Min(now + Jwt.RefreshTokenLifetime, session.ExpiresAt);
         db.RefreshTokens.Add(new RefreshToken
         {
@@ -188,9 +240,10 @@ public sealed class SessionService(
             ExpiresAt = refreshExpiresAt,
         });
         var (access, accessExpiresAt) = tokens.CreateAccessToken(user, session.Id, session.ExpiresAt);
-        return new SessionTokens(user, access, accessExpiresAt, refresh, refreshExpiresAt,
-            ConsentRequired: user.Partner is not null && !consent.HasCurrentConsent(user.Partner));
+        return new SessionTokens(user, access, accessExpiresAt, refresh, refreshExpiresAt, ConsentRequired(user));
     }
+
+    private bool ConsentRequired(UserAccount user) => user.Partner is not null && !consent.HasCurrentConsent(user.Partner);
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 

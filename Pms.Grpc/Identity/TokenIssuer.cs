@@ -58,6 +58,18 @@ public sealed class TokenIssuer(PmsSecrets secrets, IOptions<PmsOptions> options
         return (token, HashOpaqueToken(token));
     }
 
+    /// <summary>
+    /// The refresh token that replaces <paramref name="refreshToken"/>: derived from it with PMS's key, so a second
+    /// presentation of the same token within the grace window gets the same successor without it being stored.
+    /// Unpredictable without both the replaced token and the key.
+    /// </summary>
+    public (string Token, byte[] Hash) SuccessorOf(string refreshToken)
+    {
+        var token = Base64UrlEncoder.Encode(HMACSHA256.HashData(secrets.JwtSigningKey,
+            System.Text.Encoding.UTF8.GetBytes("pms-refresh-successor-v1\n" + refreshToken)));
+        return (token, HashOpaqueToken(token));
+    }
+
     public static byte[] HashOpaqueToken(string token) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token));
 
     /// <summary>What a valid access token must be: PMS's issuer, audience and key, HS256 only, unexpired.</summary>

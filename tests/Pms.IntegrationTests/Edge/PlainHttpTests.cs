@@ -7,8 +7,9 @@ using Pms.IntegrationTests.Infrastructure;
 namespace Pms.IntegrationTests.Edge;
 
 /// <summary>
-/// Pms.Grpc's port also receives plain HTTP (browsers, scanners, probes on a wrong path). Those get plain HTTP answers;
-/// only gRPC and gRPC-Web calls get gRPC statuses. Before, every unauthenticated request got HTTP 200 with grpc-status 16.
+/// Pms.Grpc's port also receives plain HTTP (REST calls, browsers, scanners, probes on a wrong path). Those get HTTP
+/// answers (404 where nothing is mapped, 401 with the JSON status elsewhere); only gRPC and gRPC-Web calls get gRPC
+/// statuses. Before issue 10's last part, every unauthenticated request got HTTP 200 with grpc-status 16.
 /// </summary>
 public sealed class PlainHttpTests(EdgeFactory pms) : IClassFixture<EdgeFactory>
 {
@@ -20,13 +21,17 @@ public sealed class PlainHttpTests(EdgeFactory pms) : IClassFixture<EdgeFactory>
         await AssertPlainAsync(response, HttpStatusCode.NotFound);
     }
 
-    [Fact]
-    public async Task APlainRequestToAProtectedRpcPathAnswers401WithABearerChallenge()
+    [Theory]
+    [InlineData("GET", "/v1/partners", null)]
+    [InlineData("POST", "/mosip.pms.v1.PartnerService/ListPartners", "application/json")]
+    public async Task ARequestWithoutATokenToAProtectedPathAnswers401WithABearerChallengeAndTheJsonStatus(string method, string path,
+        string? contentType)
     {
-        using var response = await SendAsync(HttpMethod.Post, "/mosip.pms.v1.PartnerService/ListPartners", "application/json");
+        using var response = await SendAsync(new HttpMethod(method), path, contentType);
 
-        await AssertPlainAsync(response, HttpStatusCode.Unauthorized);
+        var body = await AssertPlainAsync(response, HttpStatusCode.Unauthorized);
         Assert.Contains(response.Headers.WwwAuthenticate, h => h.Scheme == "Bearer");
+        Assert.Contains("AUTHENTICATION_REQUIRED", body);
     }
 
     [Fact]
@@ -62,12 +67,13 @@ public sealed class PlainHttpTests(EdgeFactory pms) : IClassFixture<EdgeFactory>
         return await client.SendAsync(request);
     }
 
-    private static async Task AssertPlainAsync(HttpResponseMessage response, HttpStatusCode expected)
+    private static async Task<string> AssertPlainAsync(HttpResponseMessage response, HttpStatusCode expected)
     {
         var body = await response.Content.ReadAsStringAsync();
         var what = $"HTTP {(int)response.StatusCode}\n{response.Headers}{response.Content.Headers}\n{body}";
         Assert.True(response.StatusCode == expected, $"expected {(int)expected}, got {what}");
         Assert.False(response.Headers.Contains("grpc-status"), $"a plain HTTP request got a gRPC answer: {what}");
         Assert.False(response.Content.Headers.ContentType?.MediaType?.StartsWith("application/grpc") == true, what);
+        return body;
     }
 }
