@@ -110,6 +110,19 @@ public static class FtmChipStateMachine
             ? decision
             : throw new ArgumentOutOfRangeException(nameof(status), $"No rule for {status} × {command} × {actor}.");
 
+    /// <summary>
+    /// The commands <paramref name="actor"/> may give a chip in <paramref name="status"/> now, in command order: what the
+    /// portal offers as buttons (<c>FtmChip.allowed_actions</c>), so it never keeps a copy of these rules.
+    /// </summary>
+    public static IReadOnlyList<FtmChipCommand> AllowedCommands(FtmChipStatus status, FtmChipActor actor) =>
+        AllowedByStatusAndActor.TryGetValue((status, actor), out var commands)
+            ? commands
+            : throw new ArgumentOutOfRangeException(nameof(status), $"No rule for {status} × {actor}.");
+
+    private static readonly FrozenDictionary<(FtmChipStatus, FtmChipActor), FtmChipCommand[]> AllowedByStatusAndActor =
+        Table.GroupBy(entry => (entry.Key.Status, entry.Key.Actor))
+            .ToFrozenDictionary(g => g.Key, g => g.Where(e => e.Value.IsAllowed).Select(e => e.Key.Command).Order().ToArray());
+
     /// <summary>Who the caller is to this chip: admins first (an admin account is never a provider), then ownership.</summary>
     public static FtmChipActor ActorFor(bool isAdmin, bool isService, Guid? callerPartnerId, Guid chipPartnerId) =>
         isAdmin ? FtmChipActor.Admin

@@ -20,8 +20,11 @@ public sealed class FtmChipGrpcService(FtmChipLifecycle lifecycle, FtmChipQuerie
     private const string Readers = Roles.PartnerAdmin + "," + Roles.FtmProvider + "," + Roles.Service;
 
     [Authorize(Roles = Roles.FtmProvider)]
-    public override async Task<FtmChip> AddFtmChip(AddFtmChipRequest request, ServerCallContext context) =>
-        ToMessage(await lifecycle.AddAsync(context.GetCurrentUser(), request.Make, request.Model, context.CancellationToken));
+    public override async Task<FtmChip> AddFtmChip(AddFtmChipRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCurrentUser();
+        return ToMessage(await lifecycle.AddAsync(caller, request.Make, request.Model, context.CancellationToken), caller);
+    }
 
     [Authorize(Roles = Roles.AdminOrFtmProvider)]
     [EnableRateLimiting(RateLimitPolicies.CertificateUpload)]
@@ -30,36 +33,49 @@ public sealed class FtmChipGrpcService(FtmChipLifecycle lifecycle, FtmChipQuerie
         var caller = context.GetCurrentUser();
         return ToMessage(await refusedUploads.AuditRefusalAsync(caller, "FTM_CHIP_CERTIFICATE_REFUSED", "ftm_chip", request.FtmChipId,
             () => lifecycle.UploadCertificateAsync(caller, request.FtmChipId, request.CertificateData.Memory, request.Etag, context.CancellationToken),
-            context.CancellationToken));
+            context.CancellationToken), caller);
     }
 
     [Authorize(Roles = Roles.PartnerAdmin)]
-    public override async Task<FtmChip> ApproveFtmChip(ApproveFtmChipRequest request, ServerCallContext context) =>
-        ToMessage(await lifecycle.ApproveAsync(context.GetCurrentUser(), request.FtmChipId, request.Comment, request.Etag, context.CancellationToken));
+    public override async Task<FtmChip> ApproveFtmChip(ApproveFtmChipRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCurrentUser();
+        return ToMessage(await lifecycle.ApproveAsync(caller, request.FtmChipId, request.Comment, request.Etag, context.CancellationToken), caller);
+    }
 
     [Authorize(Roles = Roles.PartnerAdmin)]
-    public override async Task<FtmChip> RejectFtmChip(RejectFtmChipRequest request, ServerCallContext context) =>
-        ToMessage(await lifecycle.RejectAsync(context.GetCurrentUser(), request.FtmChipId, request.Comment, request.Etag, context.CancellationToken));
+    public override async Task<FtmChip> RejectFtmChip(RejectFtmChipRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCurrentUser();
+        return ToMessage(await lifecycle.RejectAsync(caller, request.FtmChipId, request.Comment, request.Etag, context.CancellationToken), caller);
+    }
 
     [Authorize(Roles = Roles.AdminOrFtmProvider)]
-    public override async Task<FtmChip> DeactivateFtmChip(DeactivateFtmChipRequest request, ServerCallContext context) =>
-        ToMessage(await lifecycle.DeactivateAsync(context.GetCurrentUser(), request.FtmChipId, request.Comment, request.Etag,
-            context.CancellationToken));
+    public override async Task<FtmChip> DeactivateFtmChip(DeactivateFtmChipRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCurrentUser();
+        return ToMessage(await lifecycle.DeactivateAsync(caller, request.FtmChipId, request.Comment, request.Etag, context.CancellationToken),
+            caller);
+    }
 
     [Authorize(Roles = Readers)]
-    public override async Task<FtmChip> GetFtmChip(GetFtmChipRequest request, ServerCallContext context) =>
-        ToMessage(await queries.GetAsync(context.GetCurrentUser(), request.FtmChipId, context.CancellationToken));
+    public override async Task<FtmChip> GetFtmChip(GetFtmChipRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCurrentUser();
+        return ToMessage(await queries.GetAsync(caller, request.FtmChipId, context.CancellationToken), caller);
+    }
 
     [Authorize(Roles = Readers)]
     public override async Task<ListFtmChipsResponse> ListFtmChips(ListFtmChipsRequest request, ServerCallContext context)
     {
-        var page = await queries.ListAsync(context.GetCurrentUser(), new FtmChipListQuery(
+        var caller = context.GetCurrentUser();
+        var page = await queries.ListAsync(caller, new FtmChipListQuery(
             request.PageSize, request.PageToken, request.OrderBy, StatusFilter(request.Status, "status"), request.MakeContains,
             request.ModelContains, request.OrganizationContains, request.PartnerId, request.CertificateExpiringWithinDays),
             context.CancellationToken);
         return new ListFtmChipsResponse
         {
-            FtmChips = { page.Chips.Select(ToMessage) },
+            FtmChips = { page.Chips.Select(chip => ToMessage(chip, caller)) },
             NextPageToken = page.NextPageToken,
             TotalSize = page.TotalSize,
         };
@@ -90,10 +106,11 @@ public sealed class FtmChipGrpcService(FtmChipLifecycle lifecycle, FtmChipQuerie
     {
         // The stream lives no longer than the caller's session and access token: revocation or expiry ends it.
         using var session = sessions.Follow(context.GetHttpContext().User);
+        var caller = context.GetCurrentUser();
         using var live = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, session.Ended);
         try
         {
-            using var watch = await watcher.OpenAsync(context.GetCurrentUser(), request.PartnerId, StatusFilter(request.Status, "status"),
+            using var watch = await watcher.OpenAsync(caller, request.PartnerId, StatusFilter(request.Status, "status"),
                 live.Token);
             // Headers go out once the watch listens: a client that awaits them knows every later change reaches it.
             await context.WriteResponseHeadersAsync([]);
@@ -101,7 +118,7 @@ public sealed class FtmChipGrpcService(FtmChipLifecycle lifecycle, FtmChipQuerie
             {
                 await responseStream.WriteAsync(new FtmChipEvent
                 {
-                    FtmChip = ToMessage(item.Chip),
+                    FtmChip = ToMessage(item.Chip, caller),
                     EventType = (FtmChipEventType)(int)item.Change.Kind,
                     PreviousStatus = item.Change.From is { } from ? (FtmChipStatus)(int)from : FtmChipStatus.Unspecified,
                     Actor = item.Change.Actor,
@@ -129,9 +146,10 @@ public sealed class FtmChipGrpcService(FtmChipLifecycle lifecycle, FtmChipQuerie
         return (Entities.FtmChipStatus)(int)status;
     }
 
-    // The domain's status and change enums number their values as the contract's do.
-    private static FtmChip ToMessage(Entities.FtmChip chip)
+    // The domain's status, change and command enums number their values as the contract's do.
+    private static FtmChip ToMessage(Entities.FtmChip chip, CurrentUser caller)
     {
+        var actor = FtmChipStateMachine.ActorFor(caller.IsAdmin, caller.IsService, caller.PartnerId, chip.PartnerId);
         var message = new FtmChip
         {
             FtmChipId = chip.Id.ToString(),
@@ -145,6 +163,7 @@ public sealed class FtmChipGrpcService(FtmChipLifecycle lifecycle, FtmChipQuerie
             CreatedAt = Timestamp.FromDateTimeOffset(chip.CreatedAt),
             UpdatedAt = Timestamp.FromDateTimeOffset(chip.UpdatedAt),
             Etag = FtmChipNames.ETag(chip),
+            AllowedActions = { FtmChipStateMachine.AllowedCommands(chip.Status, actor).Select(command => (FtmChipAction)(int)command) },
         };
         if (chip.CaSignedNotAfter is { } notAfter)
         {

@@ -65,7 +65,10 @@ public sealed class HardeningTests(PortalFixture portal)
         // A reload renews nothing it should not, and sign-out clears the cookie.
         await tab.Page.ReloadAsync();
         await Expect(tab.Heading).ToHaveTextAsync("Dashboard");
-        await tab.SignOutAsync();
+        // The tab forgets the session at once and shows the sign-in page; the cookie goes with the server's answer to
+        // SignOut, which may come later on a loaded machine: wait for that answer, not for the page.
+        await tab.Page.RunAndWaitForRequestFinishedAsync(tab.SignOutAsync,
+            new() { Predicate = r => r.Url.EndsWith("/mosip.pms.portal.v1.PortalSessionService/SignOut", StringComparison.Ordinal) });
         await Expect(tab.Page).ToHaveURLAsync(new Regex("/login$"));
         Assert.DoesNotContain(await tab.Context.CookiesAsync(), c => c.Name == RefreshCookie);
         await tab.AssertHealthyAsync();

@@ -10,8 +10,6 @@ namespace Pms.Web.Client.Session;
 /// </summary>
 public sealed class AccountService(PortalSessionService.PortalSessionServiceClient portal, AuthSession session, ILogger<AccountService> logger)
 {
-    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
-
     /// <summary>Signs in; a failed attempt throws the <see cref="RpcException"/> for the page to show.</summary>
     public async Task SignInAsync(string username, string password, CancellationToken cancellationToken = default)
     {
@@ -20,7 +18,6 @@ public sealed class AccountService(PortalSessionService.PortalSessionServiceClie
 
         var response = await portal.SignInAsync(
             new SignInRequest { Username = username, Password = password },
-            deadline: DateTime.UtcNow + CallTimeout,
             cancellationToken: cancellationToken);
 
         await session.SetAsync(ToState(response, username));
@@ -41,8 +38,7 @@ public sealed class AccountService(PortalSessionService.PortalSessionServiceClie
         {
             var response = await portal.RenewAsync(
                 new RenewRequest(),
-                deadline: DateTime.UtcNow + CallTimeout,
-                cancellationToken: cancellationToken);
+                    cancellationToken: cancellationToken);
 
             // The cookie is the browser's, shared by its tabs: a tab whose user signed in elsewhere in the meantime
             // must not become that user.
@@ -80,6 +76,7 @@ public sealed class AccountService(PortalSessionService.PortalSessionServiceClie
         try
         {
             // The refresh cookie is the proof (HttpOnly, sent by the browser), so no access token is needed after the clear.
+            // A shorter wait than other calls: the user has left already.
             await portal.SignOutAsync(new SignOutRequest(), deadline: DateTime.UtcNow + TimeSpan.FromSeconds(10));
         }
         catch (RpcException ex)

@@ -24,6 +24,9 @@ public static class Display
         _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024.0):0.##} MB"),
     };
 
+    /// <summary>How people name a chip model: make and model.</summary>
+    public static string ChipName(FtmChip chip) => $"{chip.Make} {chip.Model}";
+
     public static string Count(int n, string one, string many) => n == 1 ? $"1 {one}" : $"{n.ToString(CultureInfo.InvariantCulture)} {many}";
 
     /// <summary>The status names MOSIP's portal shows for FTM chips.</summary>

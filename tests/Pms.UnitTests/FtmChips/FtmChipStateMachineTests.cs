@@ -85,6 +85,28 @@ public sealed class FtmChipStateMachineTests
         Assert.Equal(Enum.GetValues<S>().ToHashSet(), reached);
     }
 
+    public static TheoryData<S, A> EveryStatusAndActor()
+    {
+        var data = new TheoryData<S, A>();
+        foreach (var status in Enum.GetValues<S>())
+        {
+            foreach (var actor in Enum.GetValues<A>())
+            {
+                data.Add(status, actor);
+            }
+        }
+        return data;
+    }
+
+    // What FtmChip.allowed_actions carries: exactly the commands the contract lets this actor give a chip in this status.
+    [Theory]
+    [MemberData(nameof(EveryStatusAndActor))]
+    public void TheAllowedCommandsAreThoseTheContractAllowsForTheStatusAndActor(S status, A actor)
+    {
+        var expected = Contract.Where(t => t.From == status && t.Who.Contains(actor)).Select(t => t.Command).Order().ToList();
+        Assert.Equal(expected, FtmChipStateMachine.AllowedCommands(status, actor));
+    }
+
     [Fact]
     public void InternalServicesMayChangeNoChip()
     {
