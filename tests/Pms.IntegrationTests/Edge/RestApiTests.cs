@@ -41,7 +41,8 @@ public sealed class RestApiTests(RestApiTests.Factory pms, ITestOutputHelper out
             }
             foreach (var binding in rule.AdditionalBindings.Prepend(rule))
             {
-                var operation = $"{binding.PatternCase.ToString().ToUpperInvariant()} {Normalize(PathOf(binding))}";
+                var (verb, path) = DynamicRest.PatternOf(binding);
+                var operation = $"{verb.Method} {Normalize(path)}";
                 if (!described.Contains(operation))
                 {
                     missing.Add($"{method.FullName}: {operation}");
@@ -154,7 +155,7 @@ public sealed class RestApiTests(RestApiTests.Factory pms, ITestOutputHelper out
     /// <summary>The bash block between the walkthrough markers of <paramref name="document"/>.</summary>
     private static string Walkthrough(string document)
     {
-        var docs = File.ReadAllText(Path.Combine(RepositoryRoot(), document));
+        var docs = File.ReadAllText(Path.Combine(RepositoryPaths.Root, document));
         var begin = docs.IndexOf("<!-- walkthrough:begin -->", StringComparison.Ordinal);
         var end = docs.IndexOf("<!-- walkthrough:end -->", StringComparison.Ordinal);
         Assert.True(begin >= 0 && end > begin, $"{document} lost its walkthrough markers");
@@ -162,28 +163,6 @@ public sealed class RestApiTests(RestApiTests.Factory pms, ITestOutputHelper out
         var code = block[(block.IndexOf("```bash\n", StringComparison.Ordinal) + "```bash\n".Length)..block.LastIndexOf("```", StringComparison.Ordinal)];
         return code;
     }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Pms.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-        throw new InvalidOperationException("Pms.sln not found above " + AppContext.BaseDirectory);
-    }
-
-    private static string PathOf(Google.Api.HttpRule rule) => rule.PatternCase switch
-    {
-        Google.Api.HttpRule.PatternOneofCase.Get => rule.Get,
-        Google.Api.HttpRule.PatternOneofCase.Post => rule.Post,
-        Google.Api.HttpRule.PatternOneofCase.Put => rule.Put,
-        Google.Api.HttpRule.PatternOneofCase.Patch => rule.Patch,
-        Google.Api.HttpRule.PatternOneofCase.Delete => rule.Delete,
-        _ => "",
-    };
 
     // Path variables may be named after the proto field or its JSON name: only their places are compared.
     private static string Normalize(string path) => System.Text.RegularExpressions.Regex.Replace(path, @"\{[^}]+\}", "{}");

@@ -21,18 +21,21 @@ public static class DynamicRest
     public static HttpRule? RuleOf(MethodDescriptor method) =>
         method.GetOptions()?.GetExtension(AnnotationsExtensions.Http);
 
+    /// <summary>A rule's (or binding's) HTTP method and path template.</summary>
+    public static (HttpMethod Verb, string Template) PatternOf(HttpRule rule) => rule.PatternCase switch
+    {
+        HttpRule.PatternOneofCase.Get => (HttpMethod.Get, rule.Get),
+        HttpRule.PatternOneofCase.Post => (HttpMethod.Post, rule.Post),
+        HttpRule.PatternOneofCase.Put => (HttpMethod.Put, rule.Put),
+        HttpRule.PatternOneofCase.Patch => (HttpMethod.Patch, rule.Patch),
+        HttpRule.PatternOneofCase.Delete => (HttpMethod.Delete, rule.Delete),
+        _ => throw new InvalidOperationException($"Unsupported google.api.http pattern {rule.PatternCase}."),
+    };
+
     public static async Task<Answer> CallAsync(HttpClient http, MethodDescriptor method, IMessage request, string? bearer)
     {
         var rule = RuleOf(method) ?? throw new InvalidOperationException($"{method.FullName} has no google.api.http rule.");
-        var (verb, template) = rule.PatternCase switch
-        {
-            HttpRule.PatternOneofCase.Get => (HttpMethod.Get, rule.Get),
-            HttpRule.PatternOneofCase.Post => (HttpMethod.Post, rule.Post),
-            HttpRule.PatternOneofCase.Put => (HttpMethod.Put, rule.Put),
-            HttpRule.PatternOneofCase.Patch => (HttpMethod.Patch, rule.Patch),
-            HttpRule.PatternOneofCase.Delete => (HttpMethod.Delete, rule.Delete),
-            _ => throw new InvalidOperationException($"{method.FullName}: unsupported rule {rule.PatternCase}."),
-        };
+        var (verb, template) = PatternOf(rule);
 
         // The request as proto JSON (lowerCamel names), then path variables taken out of it.
         using var json = JsonDocument.Parse(JsonFormatter.Default.Format(request));

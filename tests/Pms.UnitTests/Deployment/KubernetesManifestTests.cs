@@ -1,3 +1,4 @@
+using Pms.Testing;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
@@ -11,7 +12,7 @@ namespace Pms.UnitTests.Deployment;
 /// </summary>
 public sealed partial class KubernetesManifestTests
 {
-    private static readonly string Directory = Path.Combine(RepositoryRoot(), "deploy", "kubernetes");
+    private static readonly string Directory = Path.Combine(RepositoryPaths.Root, "deploy", "kubernetes");
 
     private static readonly HashSet<string> KnownKinds = ["Kustomization", "Namespace", "ConfigMap", "Deployment", "Service", "PodDisruptionBudget"];
 
@@ -59,7 +60,7 @@ public sealed partial class KubernetesManifestTests
     public void PmsGrpcExposesExactlyTheKestrelEndpointsItListensOnWithTheirProtocols()
     {
         // Pms.Grpc's own configuration names its endpoints and their protocols (http: HTTP/1.1, grpc: HTTP/2).
-        using var appsettings = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), "Pms.Grpc", "appsettings.json")));
+        using var appsettings = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "Pms.Grpc", "appsettings.json")));
         var endpoints = appsettings.RootElement.GetProperty("Kestrel").GetProperty("Endpoints").EnumerateObject()
             .ToDictionary(e => e.Name, e => e.Value.GetProperty("Protocols").GetString());
         var config = ConfigMapData("pms-config");
@@ -172,16 +173,4 @@ public sealed partial class KubernetesManifestTests
     private static YamlMappingNode Mapping(YamlNode node, params string[] path) => (YamlMappingNode)Node(node, path);
 
     private static YamlSequenceNode Sequence(YamlNode node, params string[] path) => (YamlSequenceNode)Node(node, path);
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Pms.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-        throw new InvalidOperationException("Pms.sln not found above the test assembly.");
-    }
 }
