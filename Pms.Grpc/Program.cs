@@ -1,5 +1,5 @@
-using Pms.Grpc.Grpc;
 using Pms.Grpc.Infrastructure;
+using Pms.Grpc.Services;
 
 var builder = WebApplication.CreateBuilder(args);
 
