@@ -1,3 +1,4 @@
+using Pms.Grpc.FtmChips;
 using Pms.Grpc.Infrastructure;
 using Pms.Grpc.Services;
 
@@ -27,6 +28,7 @@ app.MapGrpcService<PartnerGrpcService>();
 app.MapGrpcService<TrustStoreGrpcService>();
 app.MapGrpcService<FtmChipGrpcService>();
 app.MapGrpcService<AuditGrpcService>();
+app.MapFtmChipWatchOverHttp();
 app.MapGrpcHealthChecksService().AllowAnonymous();
 app.MapGrpcReflectionService().AllowAnonymous();
 app.MapDefaultEndpoints();

@@ -10,4 +10,7 @@ public sealed class FtmChipWatchOptions
 
     /// <summary>How long opening a watch waits for the listener to be connected before answering UNAVAILABLE.</summary>
     public TimeSpan OpenTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often the watch over server-sent events sends a comment, so proxies do not cut a quiet stream as idle.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
 }

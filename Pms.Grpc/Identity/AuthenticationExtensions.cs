@@ -94,7 +94,8 @@ public static class AuthenticationExtensions
     /// with the same status as JSON (<see cref="RestStatus"/>). Everything else on this port is plain HTTP.
     /// </summary>
     private static bool IsRpc(HttpContext http) =>
-        RestStatus.IsGrpc(http.Request) || http.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>() is not null;
+        RestStatus.IsGrpc(http.Request) || http.GetEndpoint()?.Metadata is { } metadata
+            && (metadata.GetMetadata<GrpcMethodMetadata>() is not null || metadata.GetMetadata<RestStatus.RestEndpoint>() is not null);
 
     /// <summary>The access token is genuine but its session is over: the refusal the challenge answers with.</summary>
     private static PmsException SessionEnded(SessionState state) => state == SessionState.Expired
