@@ -80,8 +80,7 @@ public sealed class ExceptionMappingInterceptor(ILogger<ExceptionMappingIntercep
             }
             logger.LogWarning("{Method} answered UNAVAILABLE: PostgreSQL cannot be reached ({Error}). Check the database server; PMS reconnects by itself.",
                 context.Method, exception.GetBaseException().Message);
-            return ToRpcException(PmsErrors.Unavailable("DATABASE_UNAVAILABLE",
-                "PMS cannot reach its database right now; retry in a few seconds."));
+            return ToRpcException(DatabaseUnavailable());
         }
         return Unexpected(exception, context);
     }
@@ -138,8 +137,32 @@ public sealed class ExceptionMappingInterceptor(ILogger<ExceptionMappingIntercep
     private RpcException Unexpected(Exception exception, ServerCallContext context)
     {
         logger.LogError(exception, "Unhandled error in {Method}", context.Method);
-        return new RpcException(new GrpcStatus(StatusCode.Internal,
-            "PMS failed to handle the request. The error was logged; try again or contact the operator."));
+        return new RpcException(new GrpcStatus(StatusCode.Internal, UnexpectedMessage));
+    }
+
+    private const string UnexpectedMessage = "PMS failed to handle the request. The error was logged; try again or contact the operator.";
+
+    private static PmsException DatabaseUnavailable() =>
+        PmsErrors.Unavailable("DATABASE_UNAVAILABLE", "PMS cannot reach its database right now; retry in a few seconds.");
+
+    /// <summary>
+    /// The same mapping for a path that is not a gRPC call (the watch over HTTP ends its event stream with the result):
+    /// a refusal keeps its meaning, an unreachable database is UNAVAILABLE, anything else is logged for the operator and
+    /// answered INTERNAL without internals.
+    /// </summary>
+    public static PmsException ToRefusal(Exception exception, ILogger logger, string path)
+    {
+        if (Refusal(exception) is { } refusal)
+        {
+            return refusal;
+        }
+        if (IsDatabaseUnreachable(exception))
+        {
+            logger.LogWarning("{Path} answered UNAVAILABLE: PostgreSQL cannot be reached ({Error}).", path, exception.GetBaseException().Message);
+            return DatabaseUnavailable();
+        }
+        logger.LogError(exception, "Unhandled error in {Path}", path);
+        return new PmsException(StatusCode.Internal, "INTERNAL", UnexpectedMessage);
     }
 
     public static RpcException ToRpcException(PmsException error) => ToStatus(error).ToRpcException();

@@ -165,7 +165,7 @@ public static class FtmChipWatchOverHttp
         {
             violations.Add(new FieldViolation("status", $"status '{Truncate(statusText)}' is not a chip status (e.g. FTM_CHIP_STATUS_APPROVED)."));
         }
-        FtmChipErrors.ThrowIfAny(violations);
+        PmsErrors.ThrowIfAny(violations);
         return (partnerId, FtmChipGrpcService.StatusFilter(status, "status"));
     }
 
@@ -189,22 +189,6 @@ public static class FtmChipWatchOverHttp
 
     private static string Truncate(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
-    // As ExceptionMappingInterceptor maps a gRPC call's exceptions: refusals keep their meaning; an unreachable database
-    // is UNAVAILABLE; anything else is logged for the operator and answered INTERNAL without internals.
-    private static PmsException Refusal(Exception exception, ILoggerFactory loggers)
-    {
-        if (ExceptionMappingInterceptor.Refusal(exception) is { } refusal)
-        {
-            return refusal;
-        }
-        var logger = loggers.CreateLogger(typeof(FtmChipWatchOverHttp));
-        if (ExceptionMappingInterceptor.IsDatabaseUnreachable(exception))
-        {
-            logger.LogWarning("{Path} answered UNAVAILABLE: PostgreSQL cannot be reached ({Error}).", Path, exception.GetBaseException().Message);
-            return new PmsException(StatusCode.Unavailable, "DATABASE_UNAVAILABLE", "PMS cannot reach its database right now; retry in a few seconds.");
-        }
-        logger.LogError(exception, "Unhandled error in {Path}", Path);
-        return new PmsException(StatusCode.Internal, "INTERNAL",
-            "PMS failed to handle the request. The error was logged; try again or contact the operator.");
-    }
+    private static PmsException Refusal(Exception exception, ILoggerFactory loggers) =>
+        ExceptionMappingInterceptor.ToRefusal(exception, loggers.CreateLogger(typeof(FtmChipWatchOverHttp)), Path);
 }

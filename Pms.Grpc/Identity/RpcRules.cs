@@ -20,6 +20,7 @@ public sealed record RpcRule(string Who, string? RateLimit, string Scope)
 /// <c>RpcRulesTests</c> fails when an RPC of the protos has no row here or its attributes say anything else.
 /// A caller outside every rule gets PERMISSION_DENIED <c>ROLE_NOT_ALLOWED</c>; an RPC with no attribute is refused by the
 /// fallback policy (<see cref="AuthenticationExtensions"/>). Ownership: another partner's resource answers NOT_FOUND.
+/// The one path that is not an RPC, <c>GET /v1/ftm-chips:watch</c> (FtmChipWatchOverHttp), takes WatchFtmChips's rule.
 /// </summary>
 public static class RpcRules
 {
