@@ -17,6 +17,12 @@ public sealed class FtmChipWatchOptions
 
     /// <summary>How long opening a watch waits for the listener to be connected before answering UNAVAILABLE.</summary>
     public TimeSpan OpenTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The longest a cached <c>total_size</c> of ListFtmChips is served (<see cref="FtmChipCountCache"/>). Changes made
+    /// through PMS drop it at once on every replica; this bounds only what is written to the database by other means.
+    /// </summary>
+    public TimeSpan TotalSizeCacheLifetime { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>
@@ -30,6 +36,7 @@ public sealed class FtmChipEventHub(
     IConfiguration configuration,
     IOptions<FtmChipWatchOptions> options,
     IHostApplicationLifetime lifetime,
+    FtmChipCountCache counts,
     ILogger<FtmChipEventHub> logger) : BackgroundService
 {
     /// <summary>The listener connection's application_name, as pg_stat_activity shows it.</summary>
@@ -104,6 +111,7 @@ public sealed class FtmChipEventHub(
             }
         }
 
+        counts.Following(false);
         foreach (var subscription in _subscriptions.Values)
         {
             subscription.Complete(null);
@@ -127,6 +135,7 @@ public sealed class FtmChipEventHub(
         {
             _listening.TrySetResult();
         }
+        counts.Following(true);
         logger.LogInformation("Listening for chip changes on {Channel}", FtmChipChange.Channel);
         while (true)
         {
@@ -146,6 +155,7 @@ public sealed class FtmChipEventHub(
 
     private void Interrupted()
     {
+        counts.Following(false);
         lock (_stateLock)
         {
             if (!_listening.Task.IsCompleted)
@@ -164,6 +174,8 @@ public sealed class FtmChipEventHub(
 
     internal void Dispatch(string payload)
     {
+        // Even a payload this replica cannot read says that a chip changed.
+        counts.Changed();
         var change = FtmChipChange.TryParse(payload);
         if (change is null)
         {
