@@ -1,5 +1,6 @@
-using Pms.Grpc.Grpc;
+using Pms.Grpc.FtmChips;
 using Pms.Grpc.Infrastructure;
+using Pms.Grpc.Services;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -27,6 +28,7 @@ app.MapGrpcService<PartnerGrpcService>();
 app.MapGrpcService<TrustStoreGrpcService>();
 app.MapGrpcService<FtmChipGrpcService>();
 app.MapGrpcService<AuditGrpcService>();
+app.MapFtmChipWatchOverHttp();
 app.MapGrpcHealthChecksService().AllowAnonymous();
 app.MapGrpcReflectionService().AllowAnonymous();
 app.MapDefaultEndpoints();

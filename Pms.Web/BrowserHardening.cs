@@ -51,9 +51,11 @@ public static partial class BrowserHardening
         return app;
     }
 
-    // A page load (index.html under any client-side route) rather than an asset or a gRPC-Web call.
+    // A page load (index.html under any client-side route) rather than an asset, a gRPC-Web call or the forwarded REST
+    // API: a REST response, above all the watch's endless event stream, must never be held in the page buffer.
     private static bool IsPageRequest(HttpRequest request) =>
-        HttpMethods.IsGet(request.Method) && request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
+        HttpMethods.IsGet(request.Method) && !request.Path.StartsWithSegments("/v1")
+        && request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
 
     // The page is small: buffer it, hash its inline scripts, and name those hashes in its policy.
     private static async Task ServePageWithHashesAsync(HttpContext context, RequestDelegate next)

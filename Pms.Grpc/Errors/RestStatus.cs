@@ -19,6 +19,16 @@ public static class RestStatus
 
     private static readonly JsonFormatter Formatter = new(JsonFormatter.Settings.Default.WithTypeRegistry(ErrorDetails));
 
+    /// <summary>Marks a REST endpoint that is not a transcoded RPC (the watch over server-sent events): its refusals are JSON too.</summary>
+    public sealed class RestEndpoint
+    {
+        public static RestEndpoint Instance { get; } = new();
+
+        private RestEndpoint()
+        {
+        }
+    }
+
     /// <summary>AIP-193's HTTP status for a gRPC code.</summary>
     public static HttpStatusCode HttpStatusOf(StatusCode code) => code switch
     {

@@ -96,14 +96,9 @@ public static class AuthenticationExtensions
     /// with the same status as JSON (<see cref="RestStatus"/>). Everything else on this port is plain HTTP.
     /// </summary>
     private static bool IsRpc(HttpContext http) =>
-        RestStatus.IsGrpc(http.Request) || http.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>() is not null;
+        RestStatus.IsGrpc(http.Request) || http.GetEndpoint()?.Metadata is { } metadata
+            && (metadata.GetMetadata<GrpcMethodMetadata>() is not null || metadata.GetMetadata<RestStatus.RestEndpoint>() is not null);
 
     private static Task WriteGrpcErrorAsync(HttpContext http, StatusCode code, string reason, string message) =>
         GrpcErrorResponse.WriteAsync(http, new PmsException(code, reason, message));
-}
-
-/// <summary>The access token is genuine but its session is over.</summary>
-public sealed class SessionEndedException(SessionState state) : Exception($"The session is {state.ToString().ToLowerInvariant()}.")
-{
-    public SessionState State { get; } = state;
 }

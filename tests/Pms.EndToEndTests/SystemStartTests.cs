@@ -51,6 +51,37 @@ public sealed class SystemStartTests(PmsSystemFixture system)
     }
 
     [Fact]
+    public async Task TheWatchOverServerSentEventsStreamsThroughThePortalOriginUntilSignOut()
+    {
+        var patience = TimeSpan.FromSeconds(60);
+        // HTTP/1.1, as curl and browsers reach the portal; no overall timeout, the stream is meant to stay open.
+        using var http = new HttpClient { BaseAddress = system.App.GetEndpoint("pms-web", "http"), Timeout = Timeout.InfiniteTimeSpan };
+        using var channel = system.GrpcChannel();
+        var partners = new PartnerService.PartnerServiceClient(channel);
+        var login = await partners.LoginAsync(
+            new LoginRequest { Username = "admin", Password = PmsSystemFixture.AdminPassword }, deadline: DateTime.UtcNow.AddSeconds(30));
+
+        var (response, stream) = await Pms.Testing.ServerSentEventStream.OpenAsync(http, "/v1/ftm-chips:watch", login.AccessToken, patience);
+        using (response)
+        {
+            if (stream is null)
+            {
+                Assert.Fail($"{(int)response.StatusCode} {response.Content.Headers.ContentType}: {await response.Content.ReadAsStringAsync()}");
+            }
+            using (stream)
+            {
+                // The first comment crosses the proxy at once (YARP does not buffer the stream), headers with it.
+                await stream.WaitForCommentAsync("watching", patience);
+
+                await partners.LogoutAsync(new LogoutRequest { RefreshToken = login.RefreshToken }, deadline: DateTime.UtcNow.AddSeconds(30));
+                var end = await stream.NextAsync(patience);
+                Assert.True(end is { Event: "end" } && end.Data.Contains("SESSION_REVOKED", StringComparison.Ordinal),
+                    $"Expected the 'end' event with SESSION_REVOKED. Stream:\n{stream.Received}");
+            }
+        }
+    }
+
+    [Fact]
     public async Task ThePortalHostForwardsGrpcWebCallsToPms()
     {
         using var channel = system.GrpcWebChannel();

@@ -10,14 +10,14 @@ using Pms.Grpc.Identity;
 using Pms.Grpc.Infrastructure;
 using Entities = Pms.Grpc.Data.Entities;
 
-namespace Pms.Grpc.Grpc;
+namespace Pms.Grpc.Services;
 
 /// <summary>gRPC adapter for <c>mosip.pms.v1.FtmChipService</c>: maps messages to the chip domain and back.</summary>
 public sealed class FtmChipGrpcService(FtmChipLifecycle lifecycle, FtmChipQueries queries, FtmChipWatcher watcher, SessionRegistry sessions,
     RefusedUploads refusedUploads)
     : FtmChipService.FtmChipServiceBase
 {
-    private const string Readers = Roles.PartnerAdmin + "," + Roles.FtmProvider + "," + Roles.Service;
+    internal const string Readers = Roles.PartnerAdmin + "," + Roles.FtmProvider + "," + Roles.Service;
 
     [Authorize(Roles = Roles.FtmProvider)]
     public override async Task<FtmChip> AddFtmChip(AddFtmChipRequest request, ServerCallContext context)
@@ -116,15 +116,7 @@ public sealed class FtmChipGrpcService(FtmChipLifecycle lifecycle, FtmChipQuerie
             await context.WriteResponseHeadersAsync([]);
             await foreach (var item in watch.ReadAllAsync(live.Token))
             {
-                await responseStream.WriteAsync(new FtmChipEvent
-                {
-                    FtmChip = ToMessage(item.Chip, caller),
-                    EventType = (FtmChipEventType)(int)item.Change.Kind,
-                    PreviousStatus = item.Change.From is { } from ? (FtmChipStatus)(int)from : FtmChipStatus.Unspecified,
-                    Actor = item.Change.Actor,
-                    OccurredAt = Timestamp.FromDateTimeOffset(item.Change.OccurredAt),
-                    EventId = item.Change.AuditEventId.ToString(),
-                }, live.Token);
+                await responseStream.WriteAsync(ToEvent(item, caller), live.Token);
             }
         }
         catch (OperationCanceledException) when (session.Ended.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
@@ -133,7 +125,18 @@ public sealed class FtmChipGrpcService(FtmChipLifecycle lifecycle, FtmChipQuerie
         }
     }
 
-    private static Entities.FtmChipStatus? StatusFilter(FtmChipStatus status, string field)
+    /// <summary>A change as WatchFtmChips sends it; the watch over server-sent events sends the same message as JSON.</summary>
+    internal static FtmChipEvent ToEvent(FtmChipEventView item, CurrentUser caller) => new()
+    {
+        FtmChip = ToMessage(item.Chip, caller),
+        EventType = (FtmChipEventType)(int)item.Change.Kind,
+        PreviousStatus = item.Change.From is { } from ? (FtmChipStatus)(int)from : FtmChipStatus.Unspecified,
+        Actor = item.Change.Actor,
+        OccurredAt = Timestamp.FromDateTimeOffset(item.Change.OccurredAt),
+        EventId = item.Change.AuditEventId.ToString(),
+    };
+
+    internal static Entities.FtmChipStatus? StatusFilter(FtmChipStatus status, string field)
     {
         if (status == FtmChipStatus.Unspecified)
         {
