@@ -80,7 +80,7 @@ public sealed class ExceptionMappingInterceptor(ILogger<ExceptionMappingIntercep
             }
             logger.LogWarning("{Method} answered UNAVAILABLE: PostgreSQL cannot be reached ({Error}). Check the database server; PMS reconnects by itself.",
                 context.Method, exception.GetBaseException().Message);
-            return ToRpcException(DatabaseUnavailable());
+            return ToRpcException(PmsErrors.DatabaseUnavailable());
         }
         return Unexpected(exception, context);
     }
@@ -137,13 +137,9 @@ public sealed class ExceptionMappingInterceptor(ILogger<ExceptionMappingIntercep
     private RpcException Unexpected(Exception exception, ServerCallContext context)
     {
         logger.LogError(exception, "Unhandled error in {Method}", context.Method);
-        return new RpcException(new GrpcStatus(StatusCode.Internal, UnexpectedMessage));
+        // A plain status: an unexpected failure carries no ErrorInfo a client could act on.
+        return new RpcException(new GrpcStatus(StatusCode.Internal, PmsErrors.Internal().Message));
     }
-
-    private const string UnexpectedMessage = "PMS failed to handle the request. The error was logged; try again or contact the operator.";
-
-    private static PmsException DatabaseUnavailable() =>
-        PmsErrors.Unavailable("DATABASE_UNAVAILABLE", "PMS cannot reach its database right now; retry in a few seconds.");
 
     /// <summary>
     /// The same mapping for a path that is not a gRPC call (the watch over HTTP ends its event stream with the result):
@@ -159,10 +155,10 @@ public sealed class ExceptionMappingInterceptor(ILogger<ExceptionMappingIntercep
         if (IsDatabaseUnreachable(exception))
         {
             logger.LogWarning("{Path} answered UNAVAILABLE: PostgreSQL cannot be reached ({Error}).", path, exception.GetBaseException().Message);
-            return DatabaseUnavailable();
+            return PmsErrors.DatabaseUnavailable();
         }
         logger.LogError(exception, "Unhandled error in {Path}", path);
-        return new PmsException(StatusCode.Internal, "INTERNAL", UnexpectedMessage);
+        return PmsErrors.Internal();
     }
 
     public static RpcException ToRpcException(PmsException error) => ToStatus(error).ToRpcException();
