@@ -1,6 +1,6 @@
 using Pms.Grpc.FtmChips;
-using Pms.Grpc.Grpc;
 using Pms.Grpc.Infrastructure;
+using Pms.Grpc.Services;
 
 var builder = WebApplication.CreateBuilder(args);
 

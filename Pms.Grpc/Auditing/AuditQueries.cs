@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Pms.Grpc.Data;
 using Pms.Grpc.Data.Entities;
+using Pms.Grpc.Paging;
 
 namespace Pms.Grpc.Auditing;
 
@@ -15,10 +16,10 @@ public sealed class AuditQueries(PmsDbContext db)
 
     public async Task<AuditPage> ListAsync(AuditQuery query, CancellationToken cancellationToken)
     {
-        var pageSize = Paging.Paging.PageSize(query.PageSize);
-        var (_, descending) = Paging.Paging.OrderBy(query.OrderBy, ["occurred_at"], "occurred_at", defaultDescending: true);
+        var pageSize = ListPaging.PageSize(query.PageSize);
+        var (_, descending) = ListPaging.OrderBy(query.OrderBy, ["occurred_at"], "occurred_at", defaultDescending: true);
         var fingerprint = $"{query.ResourceType}|{query.ResourceId}|{query.ActorContains}|{query.Action}|{descending}";
-        var cursor = Paging.Paging.DecodeToken<Cursor>(query.PageToken, fingerprint);
+        var cursor = ListPaging.DecodeToken<Cursor>(query.PageToken, fingerprint);
 
         var events = db.AuditEvents.AsNoTracking();
         if (query.ResourceType.Length > 0)
@@ -52,7 +53,7 @@ public sealed class AuditQueries(PmsDbContext db)
 
         var rows = await events.Take(pageSize + 1).ToListAsync(cancellationToken);
         var next = rows.Count > pageSize
-            ? Paging.Paging.EncodeToken(new Cursor(rows[pageSize - 1].OccurredAt, rows[pageSize - 1].Id), fingerprint)
+            ? ListPaging.EncodeToken(new Cursor(rows[pageSize - 1].OccurredAt, rows[pageSize - 1].Id), fingerprint)
             : "";
         return new AuditPage(rows.Take(pageSize).ToList(), next, total);
     }

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Pms.Grpc.Data;
 using Pms.Grpc.Infrastructure;
+using GrpcStatus = Grpc.Core.Status;
 
 namespace Pms.Grpc.Errors;
 
@@ -50,7 +51,7 @@ public sealed class ExceptionMappingInterceptor(ILogger<ExceptionMappingIntercep
     {
         if (exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested)
         {
-            return new RpcException(new global::Grpc.Core.Status(StatusCode.Cancelled, "The call was cancelled."));
+            return new RpcException(new GrpcStatus(StatusCode.Cancelled, "The call was cancelled."));
         }
         if (Refusal(exception) is { } refusal)
         {
@@ -140,7 +141,7 @@ public sealed class ExceptionMappingInterceptor(ILogger<ExceptionMappingIntercep
     private RpcException Unexpected(Exception exception, ServerCallContext context)
     {
         logger.LogError(exception, "Unhandled error in {Method}", context.Method);
-        return new RpcException(new global::Grpc.Core.Status(StatusCode.Internal,
+        return new RpcException(new GrpcStatus(StatusCode.Internal,
             "PMS failed to handle the request. The error was logged; try again or contact the operator."));
     }
 

@@ -1,7 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.EntityFrameworkCore;
-using Pms.Grpc.Data;
 using Pms.Grpc.Data.Entities;
 
 namespace Pms.Grpc.FtmChips;
@@ -36,22 +34,5 @@ public sealed record FtmChipChange(
         {
             return null;
         }
-    }
-}
-
-public static class FtmChipChangeNotifications
-{
-    /// <summary>
-    /// Queues the notification inside the current transaction: PostgreSQL delivers it when, and only if, the
-    /// transaction commits, so watchers never hear of a change that was rolled back.
-    /// </summary>
-    public static async Task NotifyInTransactionAsync(this PmsDbContext db, FtmChipChange change, CancellationToken cancellationToken)
-    {
-        if (db.Database.CurrentTransaction is null)
-        {
-            throw new InvalidOperationException("Chip notifications are sent inside the transaction of the change they describe.");
-        }
-        var payload = change.ToJson();
-        await db.Database.ExecuteSqlAsync($"SELECT pg_notify({FtmChipChange.Channel}, {payload})", cancellationToken);
     }
 }

@@ -7,21 +7,6 @@ using Pms.Grpc.Errors;
 
 namespace Pms.Grpc.FtmChips;
 
-public sealed class FtmChipWatchOptions
-{
-    /// <summary>Unread changes a watcher may fall behind by; one more and its stream ends (RESOURCE_EXHAUSTED <c>WATCH_TOO_SLOW</c>).</summary>
-    public int SubscriberCapacity { get; set; } = 256;
-
-    /// <summary>The longest wait between attempts to reconnect the LISTEN connection.</summary>
-    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>How long opening a watch waits for the listener to be connected before answering UNAVAILABLE.</summary>
-    public TimeSpan OpenTimeout { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>How often the watch over server-sent events sends a comment, so proxies do not cut a quiet stream as idle.</summary>
-    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
-}
-
 /// <summary>
 /// Fans chip changes out to this replica's watchers. One dedicated PostgreSQL connection LISTENs on
 /// <see cref="FtmChipChange.Channel"/>; every replica's committed transitions arrive through it, so a watcher sees the
@@ -214,11 +199,4 @@ public sealed class FtmChipEventHub(
 
         public void Dispose() => Complete(null);
     }
-}
-
-/// <summary>One watcher's queue of chip changes.</summary>
-public interface IFtmChipSubscription : IDisposable
-{
-    /// <summary>Ends normally at shutdown, or with a <see cref="PmsException"/> when the watcher was cut off.</summary>
-    ChannelReader<FtmChipChange> Changes { get; }
 }

@@ -6,6 +6,7 @@ using Pms.Grpc.Data;
 using Pms.Grpc.Data.Entities;
 using Pms.Grpc.Errors;
 using Pms.Grpc.Identity;
+using Pms.Grpc.Paging;
 
 namespace Pms.Grpc.FtmChips;
 
@@ -22,20 +23,6 @@ public sealed record FtmChipListQuery(
     int CertificateExpiringWithinDays);
 
 public sealed record FtmChipPage(IReadOnlyList<FtmChip> Chips, string NextPageToken, int TotalSize);
-
-/// <summary>A chip's certificate pair, with expiry judged at the time of the answer.</summary>
-public sealed record FtmChipCertificateView(
-    Guid ChipId,
-    string Subject,
-    string Issuer,
-    string CaSignedCertificatePem,
-    string MosipSignedCertificatePem,
-    DateTimeOffset UploadedAt,
-    DateTimeOffset CaSignedNotAfter,
-    DateTimeOffset MosipSignedNotBefore,
-    DateTimeOffset MosipSignedNotAfter,
-    bool CaSignedExpired,
-    bool MosipSignedExpired);
 
 /// <summary>
 /// Reading chips: one, a page, a certificate pair. Providers see their own chips only (another provider's chip is
@@ -127,7 +114,7 @@ public sealed class FtmChipQueries(PmsDbContext db, IFtmProviderGate gate, TimeP
             }
         }
         FtmChipErrors.ThrowIfAny(violations);
-        var pageSize = Paging.Paging.PageSize(query.PageSize);
+        var pageSize = ListPaging.PageSize(query.PageSize);
         var (field, descending) = OrderBy(query.OrderBy);
 
         var chips = db.FtmChips.AsNoTracking();
@@ -220,11 +207,11 @@ public sealed class FtmChipQueries(PmsDbContext db, IFtmProviderGate gate, TimeP
 
     // Paging refuses a bad order_by or page_token with VALIDATION_FAILED, as the contract says.
     private static (string Field, bool Descending) OrderBy(string orderBy) =>
-        Paging.Paging.OrderBy(orderBy, [.. OrderFields], "created_at", defaultDescending: true);
+        ListPaging.OrderBy(orderBy, [.. OrderFields], "created_at", defaultDescending: true);
 
-    private static Cursor? DecodeToken(string pageToken, string fingerprint) => Paging.Paging.DecodeToken<Cursor>(pageToken, fingerprint);
+    private static Cursor? DecodeToken(string pageToken, string fingerprint) => ListPaging.DecodeToken<Cursor>(pageToken, fingerprint);
 
-    private static string EncodeToken(Cursor cursor, string fingerprint) => Paging.Paging.EncodeToken(cursor, fingerprint);
+    private static string EncodeToken(Cursor cursor, string fingerprint) => ListPaging.EncodeToken(cursor, fingerprint);
 
     private static string Like(string text) => $"%{AuditQueries.EscapeLike(text)}%";
 

@@ -3,39 +3,6 @@ using Pms.Grpc.Data.Entities;
 
 namespace Pms.Grpc.FtmChips;
 
-/// <summary>What someone asks of an existing chip. Adding a chip is not a command on a chip: it has no status yet.</summary>
-public enum FtmChipCommand
-{
-    UploadCertificate = 1,
-    Approve = 2,
-    Reject = 3,
-    Deactivate = 4,
-}
-
-/// <summary>Who asks, relative to the chip.</summary>
-public enum FtmChipActor
-{
-    /// <summary>The FTM provider the chip belongs to.</summary>
-    Owner = 1,
-    /// <summary>An FTM provider the chip does not belong to: the chip does not exist for it.</summary>
-    OtherProvider = 2,
-    /// <summary>PARTNER_ADMIN.</summary>
-    Admin = 3,
-    /// <summary>PMS_SERVICE: reads only.</summary>
-    Service = 4,
-}
-
-public enum FtmChipVerdict
-{
-    Allowed = 1,
-    /// <summary>The caller's role may never do this (PERMISSION_DENIED).</summary>
-    PermissionDenied = 2,
-    /// <summary>The caller may not know the chip exists (NOT_FOUND).</summary>
-    NotFound = 3,
-    /// <summary>The chip's status does not allow it (FAILED_PRECONDITION <c>INVALID_STATE_TRANSITION</c>).</summary>
-    InvalidTransition = 4,
-}
-
 /// <summary>The answer of the state machine: allowed into <see cref="To"/>, or refused, with MOSIP's code where MOSIP has one.</summary>
 public sealed record FtmChipDecision(FtmChipVerdict Verdict, FtmChipStatus? To = null, string? MosipErrorCode = null)
 {

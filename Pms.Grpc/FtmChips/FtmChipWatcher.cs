@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using Microsoft.EntityFrameworkCore;
 using Pms.Grpc.Data;
 using Pms.Grpc.Data.Entities;
 using Pms.Grpc.Errors;
@@ -9,29 +7,6 @@ namespace Pms.Grpc.FtmChips;
 
 /// <summary>A change as a watcher receives it: what happened, and the chip as it is now.</summary>
 public sealed record FtmChipEventView(FtmChipChange Change, FtmChip Chip);
-
-/// <summary>An open watch: subscribed and listening, so every change committed from now on is seen.</summary>
-public sealed class FtmChipWatch(IFtmChipSubscription subscription, Func<FtmChipChange, bool> visible, PmsDbContext db) : IDisposable
-{
-    /// <summary>The caller's changes, in the order PostgreSQL delivered them, until cancelled, cut off, or the server stops.</summary>
-    public async IAsyncEnumerable<FtmChipEventView> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var change in subscription.Changes.ReadAllAsync(cancellationToken))
-        {
-            if (!visible(change))
-            {
-                continue;
-            }
-            var chip = await db.FtmChips.AsNoTracking().FirstOrDefaultAsync(c => c.Id == change.ChipId, cancellationToken);
-            if (chip is not null)
-            {
-                yield return new FtmChipEventView(change, chip);
-            }
-        }
-    }
-
-    public void Dispose() => subscription.Dispose();
-}
 
 /// <summary>WatchFtmChips: a provider follows its own chips, admins and internal services every chip.</summary>
 public sealed class FtmChipWatcher(PmsDbContext db, IFtmProviderGate gate, FtmChipEventHub hub)

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Pms.Grpc;
 using Pms.Grpc.Certificates;
+using Pms.Grpc.Configuration;
 using Pms.Grpc.FtmChips;
 using Pms.Grpc.FtmChips.Expiry;
 using Pms.Grpc.Mail;

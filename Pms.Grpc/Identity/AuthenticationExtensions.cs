@@ -102,9 +102,3 @@ public static class AuthenticationExtensions
     private static Task WriteGrpcErrorAsync(HttpContext http, StatusCode code, string reason, string message) =>
         GrpcErrorResponse.WriteAsync(http, new PmsException(code, reason, message));
 }
-
-/// <summary>The access token is genuine but its session is over.</summary>
-public sealed class SessionEndedException(SessionState state) : Exception($"The session is {state.ToString().ToLowerInvariant()}.")
-{
-    public SessionState State { get; } = state;
-}

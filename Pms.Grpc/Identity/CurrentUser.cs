@@ -31,10 +31,3 @@ public sealed record CurrentUser(Guid UserId, string Username, IReadOnlySet<stri
             partnerId);
     }
 }
-
-public static class ServerCallContextExtensions
-{
-    /// <summary>The authenticated caller. <c>[Authorize]</c> on the RPC has already refused anonymous callers.</summary>
-    public static CurrentUser GetCurrentUser(this ServerCallContext context) =>
-        CurrentUser.From(context.GetHttpContext().User);
-}

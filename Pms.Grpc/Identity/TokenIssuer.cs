@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Pms.Grpc.Configuration;
 using Pms.Grpc.Data.Entities;
 using Pms.Grpc.Infrastructure;
 

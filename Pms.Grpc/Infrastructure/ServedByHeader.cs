@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Pms.Grpc.Configuration;
 
 namespace Pms.Grpc.Infrastructure;
 

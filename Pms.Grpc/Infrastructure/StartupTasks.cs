@@ -2,17 +2,12 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Pms.Grpc.Configuration;
 using Pms.Grpc.Data;
 using Pms.Grpc.Data.Entities;
 using Pms.Grpc.Identity;
 
 namespace Pms.Grpc.Infrastructure;
-
-/// <summary>A step that must finish before PMS serves requests (after migrations and secrets).</summary>
-public interface IStartupTask
-{
-    Task RunAsync(CancellationToken cancellationToken);
-}
 
 public static class StartupTasks
 {

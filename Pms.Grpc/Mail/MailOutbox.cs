@@ -58,36 +58,3 @@ public sealed class MailOutbox(PmsDbContext db, PersonalDataProtector protector,
         return MimeMessage.Load(stream);
     }
 }
-
-/// <summary>Composes the mails of one kind that are written on the sender (see <see cref="MailOutbox.AddRequest"/>).</summary>
-public interface IMailComposer
-{
-    string Kind { get; }
-
-    /// <summary>
-    /// The message for <paramref name="request"/>, or null when there is nothing to send. Runs inside the sender's
-    /// transaction on the scope's <see cref="PmsDbContext"/>: what it saves is committed with the composed mail.
-    /// </summary>
-    Task<MimeMessage?> ComposeAsync(string request, CancellationToken cancellationToken);
-}
-
-/// <summary>Wakes this replica's sender when a request wrote mail, so it leaves at once rather than at the next poll.</summary>
-public sealed class MailOutboxSignal
-{
-    private readonly SemaphoreSlim _signal = new(0, 1);
-
-    public void Nudge()
-    {
-        try
-        {
-            _signal.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already nudged.
-        }
-    }
-
-    /// <summary>Waits for a nudge or the timeout, whichever comes first.</summary>
-    public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
-}

@@ -4,12 +4,6 @@ using MimeKit;
 
 namespace Pms.Grpc.Mail;
 
-/// <summary>Sends one message now. Used by the mail outbox's sender, never on a request's path.</summary>
-public interface IMailSender
-{
-    Task SendAsync(MimeMessage message, CancellationToken cancellationToken);
-}
-
 /// <summary>Sends over SMTP with MailKit to the server named by the <c>mail</c> connection string.</summary>
 public sealed class SmtpMailSender(IConfiguration configuration) : IMailSender
 {

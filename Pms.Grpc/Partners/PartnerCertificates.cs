@@ -10,21 +10,6 @@ using Pms.Grpc.TrustStore;
 
 namespace Pms.Grpc.Partners;
 
-/// <summary>A partner's certificate pair as the API shows it, with expiry judged at the time of the answer.</summary>
-public sealed record PartnerCertificateView(
-    Guid Id,
-    Guid PartnerId,
-    string Subject,
-    string Issuer,
-    string CaSignedCertificatePem,
-    string MosipSignedCertificatePem,
-    DateTimeOffset UploadedAt,
-    DateTimeOffset CaSignedNotAfter,
-    DateTimeOffset MosipSignedNotBefore,
-    DateTimeOffset MosipSignedNotAfter,
-    bool CaSignedExpired,
-    bool MosipSignedExpired);
-
 /// <summary>
 /// The partner certificate: a partner uploads its CA-signed certificate and gets a MOSIP-signed copy; a partner
 /// reads its own pair, the admin anyone's.

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Pms.Grpc.Auditing;
 using Pms.Grpc.Data;
 using Pms.Grpc.Data.Entities;
+using Pms.Grpc.Paging;
 
 namespace Pms.Grpc.Partners;
 
@@ -33,11 +34,11 @@ public sealed class PartnerQueries(PmsDbContext db, PartnerDirectory directory)
 
     public async Task<PartnerPage> ListAsync(PartnerListQuery query, CancellationToken cancellationToken)
     {
-        var pageSize = Paging.Paging.PageSize(query.PageSize);
-        var (field, descending) = Paging.Paging.OrderBy(query.OrderBy, OrderFields, "created_at", defaultDescending: true);
+        var pageSize = ListPaging.PageSize(query.PageSize);
+        var (field, descending) = ListPaging.OrderBy(query.OrderBy, OrderFields, "created_at", defaultDescending: true);
         var contains = query.OrganizationContains.Trim();
         var fingerprint = $"partners|{query.Type}|{query.Status}|{contains}|{field}|{descending}";
-        var cursor = Paging.Paging.DecodeToken<Cursor>(query.PageToken, fingerprint);
+        var cursor = ListPaging.DecodeToken<Cursor>(query.PageToken, fingerprint);
 
         var rows =
             from p in db.Partners.AsNoTracking()
@@ -73,7 +74,7 @@ public sealed class PartnerQueries(PmsDbContext db, PartnerDirectory directory)
         if (page.Count > pageSize)
         {
             var last = page[pageSize - 1];
-            next = Paging.Paging.EncodeToken(field switch
+            next = ListPaging.EncodeToken(field switch
             {
                 "organization_name" => new Cursor(null, last.Partner.OrganizationName, null, last.Partner.Id),
                 "username" => new Cursor(null, last.Username, null, last.Partner.Id),

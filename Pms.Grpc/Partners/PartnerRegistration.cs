@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Grpc.Core;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -153,7 +154,7 @@ public sealed class PartnerRegistration(
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     private static void ThrowUsernameTaken() =>
-        throw new PmsException(global::Grpc.Core.StatusCode.AlreadyExists, "USERNAME_ALREADY_EXISTS", UsernameTaken,
+        throw new PmsException(StatusCode.AlreadyExists, "USERNAME_ALREADY_EXISTS", UsernameTaken,
             fieldViolations: [new FieldViolation("username", UsernameTaken)]);
 
     private static void Validate(PartnerRegistrationForm form) => PartnerRules.ThrowIfAny(Violations(form));

@@ -1,8 +1,10 @@
+using Grpc.Core;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Pms.Grpc.Auditing;
+using Pms.Grpc.Configuration;
 using Pms.Grpc.Data;
 using Pms.Grpc.Data.Entities;
 using Pms.Grpc.Errors;
@@ -194,7 +196,7 @@ public sealed class PasswordManagement(
         db.ChangeTracker.Clear();
         await audit.RecordAsync(new AuditEntry("PASSWORD_RESET_TOKEN_INVALID", "user", user?.Id.ToString() ?? "", null, user?.Username ?? "",
             Outcome: AuditEntry.Failure, Comment: why), cancellationToken);
-        return new PmsException(global::Grpc.Core.StatusCode.InvalidArgument, "INVALID_RESET_TOKEN", InvalidResetTokenMessage,
+        return new PmsException(StatusCode.InvalidArgument, "INVALID_RESET_TOKEN", InvalidResetTokenMessage,
             fieldViolations: [new FieldViolation("reset_token", InvalidResetTokenMessage)]);
     }
 
@@ -214,13 +216,4 @@ public sealed class PasswordManagement(
         PartnerRules.CheckPassword(violations, "new_password", password, username);
         PartnerRules.ThrowIfAny(violations);
     }
-}
-
-/// <summary>Composes password-reset mails on the mail sender, from the email a reset was asked for.</summary>
-public sealed class PasswordResetMailComposer(PasswordManagement passwords) : IMailComposer
-{
-    public string Kind => PasswordManagement.ResetMailKind;
-
-    public Task<MimeMessage?> ComposeAsync(string request, CancellationToken cancellationToken) =>
-        passwords.ComposeResetMailAsync(request, cancellationToken);
 }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Pms.Grpc.Auditing;
+using Pms.Grpc.Configuration;
 using Pms.Grpc.Data;
 using Pms.Grpc.Mail;
 

@@ -1,9 +1,11 @@
+using Grpc.Core;
 using Microsoft.EntityFrameworkCore;
 using Pms.Grpc.Auditing;
 using Pms.Grpc.Certificates;
 using Pms.Grpc.Data;
 using Pms.Grpc.Data.Entities;
 using Pms.Grpc.Errors;
+using Pms.Grpc.Paging;
 
 namespace Pms.Grpc.TrustStore;
 
@@ -36,8 +38,8 @@ public sealed class CaCertificateQueries(PmsDbContext db, TimeProvider time)
 
     public async Task<CaCertificatePage> ListAsync(CaCertificateQuery query, CancellationToken cancellationToken)
     {
-        var pageSize = Paging.Paging.PageSize(query.PageSize);
-        var (field, descending) = Paging.Paging.OrderBy(query.OrderBy, [UploadedAt, NotAfter, Subject], UploadedAt, defaultDescending: true);
+        var pageSize = ListPaging.PageSize(query.PageSize);
+        var (field, descending) = ListPaging.OrderBy(query.OrderBy, [UploadedAt, NotAfter, Subject], UploadedAt, defaultDescending: true);
         if (query.ExpiringWithinDays < 0)
         {
             PmsErrors.InvalidArgument(CertificateInput.ValidationFailed, "expiring_within_days must not be negative.", field: "expiring_within_days");
@@ -54,7 +56,7 @@ public sealed class CaCertificateQueries(PmsDbContext db, TimeProvider time)
         }
 
         var fingerprint = $"{query.Domain}|{query.Type}|{query.SubjectContains}|{query.ExpiringWithinDays}|{field}|{descending}";
-        var cursor = Paging.Paging.DecodeToken<Cursor>(query.PageToken, fingerprint);
+        var cursor = ListPaging.DecodeToken<Cursor>(query.PageToken, fingerprint);
         if (cursor is not null && (field == Subject ? cursor.Text is null : cursor.At is null))
         {
             PmsErrors.InvalidArgument(CertificateInput.ValidationFailed, "page_token is not valid for this query; start again without it.", field: "page_token");
@@ -123,7 +125,7 @@ public sealed class CaCertificateQueries(PmsDbContext db, TimeProvider time)
         if (page.Count > pageSize)
         {
             var last = page[pageSize - 1];
-            next = Paging.Paging.EncodeToken(field switch
+            next = ListPaging.EncodeToken(field switch
             {
                 Subject => new Cursor(null, last.Subject, last.Id),
                 NotAfter => new Cursor(last.NotAfter, null, last.Id),
@@ -199,5 +201,5 @@ public sealed class CaCertificateQueries(PmsDbContext db, TimeProvider time)
     private static CaCertificate ThrowNotFound() => ThrowNotFound<CaCertificate>();
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    private static T ThrowNotFound<T>() => throw new PmsException(global::Grpc.Core.StatusCode.NotFound, NotFoundReason, "No such CA certificate.");
+    private static T ThrowNotFound<T>() => throw new PmsException(StatusCode.NotFound, NotFoundReason, "No such CA certificate.");
 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Pms.Grpc.Configuration;
 using Pms.Grpc.Data;
 using Pms.Grpc.Partners;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Pms.Grpc.Certificates;
+using Pms.Grpc.Configuration;
 using Pms.Grpc.Infrastructure;
 
 namespace Pms.Grpc.TrustStore;

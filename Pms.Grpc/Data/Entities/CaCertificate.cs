@@ -1,11 +1,5 @@
 namespace Pms.Grpc.Data.Entities;
 
-public enum CaCertificateType
-{
-    Root = 1,
-    Intermediate = 2,
-}
-
 /// <summary>A Root or Intermediate CA certificate in the trust store of one partner domain.</summary>
 public class CaCertificate
 {
@@ -24,23 +18,4 @@ public class CaCertificate
     public string PublicKeyAlgorithm { get; set; } = "";
     public DateTimeOffset UploadedAt { get; set; }
     public required string UploadedBy { get; set; }
-}
-
-/// <summary>PMS's own signing CA. The private key is encrypted with the configured key-encryption key.</summary>
-public class SigningAuthorityKey
-{
-    public Guid Id { get; set; }
-    public required string CertificatePem { get; set; }
-    public required byte[] EncryptedPrivateKey { get; set; }
-    public DateTimeOffset CreatedAt { get; set; }
-    public bool IsActive { get; set; }
-}
-
-/// <summary>Secrets PMS generates for itself in Development only (JWT signing key, key-encryption key),
-/// kept in the database so restarts and replicas agree. Production takes them from configuration.</summary>
-public class GeneratedSecret
-{
-    public required string Name { get; set; }
-    public required string Value { get; set; }
-    public DateTimeOffset CreatedAt { get; set; }
 }

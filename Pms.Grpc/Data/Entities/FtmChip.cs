@@ -1,14 +1,5 @@
 namespace Pms.Grpc.Data.Entities;
 
-public enum FtmChipStatus
-{
-    PendingCertUpload = 1,
-    PendingApproval = 2,
-    Approved = 3,
-    Rejected = 4,
-    Deactivated = 5,
-}
-
 /// <summary>An FTM chip model registered by a provider, with its certificate once uploaded.</summary>
 public class FtmChip
 {
@@ -31,32 +22,4 @@ public class FtmChip
     public DateTimeOffset UpdatedAt { get; set; }
     /// <summary>PostgreSQL's xmin: two transitions racing on one chip cannot both commit.</summary>
     public uint Version { get; set; }
-}
-
-/// <summary>One line of the audit trail: who did what to which resource, and how it went.</summary>
-public class AuditEvent
-{
-    public Guid Id { get; set; }
-    public DateTimeOffset OccurredAt { get; set; }
-    public Guid? ActorId { get; set; }
-    public required string ActorUsername { get; set; }
-    public required string Action { get; set; }
-    public required string ResourceType { get; set; }
-    public required string ResourceId { get; set; }
-    public string? FromStatus { get; set; }
-    public string? ToStatus { get; set; }
-    public string? Comment { get; set; }
-    public required string Outcome { get; set; }
-    public string? Detail { get; set; }
-}
-
-/// <summary>Marks that the expiry mail for one certificate and one threshold (30, 15, 10, 5, 1 days) was sent.</summary>
-public class CertificateExpiryNotice
-{
-    public Guid Id { get; set; }
-    public required string ResourceType { get; set; }
-    public required string ResourceId { get; set; }
-    public DateTimeOffset CertificateNotAfter { get; set; }
-    public int ThresholdDays { get; set; }
-    public DateTimeOffset SentAt { get; set; }
 }

@@ -10,6 +10,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Mosip.Pms.V1;
 using Pms.Grpc;
+using Pms.Grpc.Configuration;
 using Pms.Grpc.Errors;
 using Pms.Grpc.Identity;
 using Pms.Grpc.Infrastructure;

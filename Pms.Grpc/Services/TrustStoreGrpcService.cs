@@ -8,7 +8,7 @@ using Pms.Grpc.Infrastructure;
 using Pms.Grpc.TrustStore;
 using Entities = Pms.Grpc.Data.Entities;
 
-namespace Pms.Grpc.Grpc;
+namespace Pms.Grpc.Services;
 
 /// <summary>gRPC adapter for <c>mosip.pms.v1.TrustStoreService</c>: maps messages to the trust store and back.</summary>
 public sealed class TrustStoreGrpcService(

@@ -4,6 +4,7 @@ using Grpc.Core;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
+using Pms.Grpc.Configuration;
 using Pms.Grpc.Errors;
 using Pms.Grpc.Identity;
 

@@ -10,7 +10,7 @@ using Pms.Grpc.Infrastructure;
 using Pms.Grpc.Partners;
 using Entities = Pms.Grpc.Data.Entities;
 
-namespace Pms.Grpc.Grpc;
+namespace Pms.Grpc.Services;
 
 /// <summary>gRPC adapter for <c>mosip.pms.v1.PartnerService</c>: maps messages to domain calls and back.</summary>
 public sealed class PartnerGrpcService(

@@ -7,7 +7,7 @@ using Pms.Grpc.Errors;
 namespace Pms.Grpc.Paging;
 
 /// <summary>AIP-158 list parameters: page size bounds, <c>order_by</c> parsing and opaque keyset page tokens.</summary>
-public static class Paging
+public static class ListPaging
 {
     public const int DefaultPageSize = 25;
     public const int MaxPageSize = 200;

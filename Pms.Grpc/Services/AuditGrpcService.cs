@@ -8,7 +8,7 @@ using Pms.Grpc.Data;
 using Pms.Grpc.Data.Entities;
 using Pms.Grpc.Identity;
 
-namespace Pms.Grpc.Grpc;
+namespace Pms.Grpc.Services;
 
 /// <summary>gRPC adapter for <c>mosip.pms.v1.AuditService</c>.</summary>
 public sealed class AuditGrpcService(AuditQueries queries, PmsDbContext db) : AuditService.AuditServiceBase

@@ -10,7 +10,7 @@ using Pms.Grpc.Identity;
 using Pms.Grpc.Infrastructure;
 using Entities = Pms.Grpc.Data.Entities;
 
-namespace Pms.Grpc.Grpc;
+namespace Pms.Grpc.Services;
 
 /// <summary>gRPC adapter for <c>mosip.pms.v1.FtmChipService</c>: maps messages to the chip domain and back.</summary>
 public sealed class FtmChipGrpcService(FtmChipLifecycle lifecycle, FtmChipQueries queries, FtmChipWatcher watcher, SessionRegistry sessions,

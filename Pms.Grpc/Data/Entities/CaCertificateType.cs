@@ -1,0 +1,7 @@
+namespace Pms.Grpc.Data.Entities;
+
+public enum CaCertificateType
+{
+    Root = 1,
+    Intermediate = 2,
+}

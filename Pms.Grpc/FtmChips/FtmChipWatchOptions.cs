@@ -1,0 +1,16 @@
+namespace Pms.Grpc.FtmChips;
+
+public sealed class FtmChipWatchOptions
+{
+    /// <summary>Unread changes a watcher may fall behind by; one more and its stream ends (RESOURCE_EXHAUSTED <c>WATCH_TOO_SLOW</c>).</summary>
+    public int SubscriberCapacity { get; set; } = 256;
+
+    /// <summary>The longest wait between attempts to reconnect the LISTEN connection.</summary>
+    public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long opening a watch waits for the listener to be connected before answering UNAVAILABLE.</summary>
+    public TimeSpan OpenTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often the watch over server-sent events sends a comment, so proxies do not cut a quiet stream as idle.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+}

@@ -1,0 +1,76 @@
+using Microsoft.EntityFrameworkCore;
+using Pms.Grpc.Data;
+using Pms.Grpc.Data.Entities;
+using Pms.Grpc.Errors;
+using Pms.Grpc.Identity;
+
+namespace Pms.Grpc.Partners;
+
+/// <summary>Reads partners and turns stored rows into <see cref="PartnerDetails"/>.</summary>
+public sealed class PartnerDirectory(PmsDbContext db, PersonalDataProtector protector, ConsentPolicy consent)
+{
+    public const string AddressField = "address";
+    public const string PhoneNumberField = "phone_number";
+    public const string EmailField = "email";
+
+    /// <summary>Parses an API partner id; anything that is not one of ours answers PARTNER_NOT_FOUND, like a missing partner.</summary>
+    public static Guid ParseId(string partnerId)
+    {
+        if (string.IsNullOrWhiteSpace(partnerId))
+        {
+            PmsErrors.InvalidFields([new FieldViolation("partner_id", "partner_id is required.")]);
+        }
+        if (!Guid.TryParse(partnerId.Trim(), out var id))
+        {
+            NotFound();
+        }
+        return id;
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    public static void NotFound() => PmsErrors.NotFound("PARTNER_NOT_FOUND", "No such partner.");
+
+    /// <summary>The tracked partner row, or PARTNER_NOT_FOUND.</summary>
+    public async Task<Partner> FindAsync(Guid partnerId, CancellationToken cancellationToken)
+    {
+        var partner = await db.Partners.FirstOrDefaultAsync(p => p.Id == partnerId, cancellationToken);
+        if (partner is null)
+        {
+            NotFound();
+        }
+        return partner;
+    }
+
+    public async Task<PartnerDetails> GetDetailsAsync(Guid partnerId, CancellationToken cancellationToken) =>
+        await DescribeAsync(await FindAsync(partnerId, cancellationToken), cancellationToken);
+
+    /// <summary>Completes a loaded partner with its username and certificate state.</summary>
+    public async Task<PartnerDetails> DescribeAsync(Partner partner, CancellationToken cancellationToken)
+    {
+        var username = await db.Users.Where(u => u.PartnerId == partner.Id).Select(u => u.Username).FirstOrDefaultAsync(cancellationToken);
+        var hasCertificate = await db.PartnerCertificates.AnyAsync(c => c.PartnerId == partner.Id && c.IsCurrent, cancellationToken);
+        return Describe(partner, username ?? "", hasCertificate);
+    }
+
+    public PartnerDetails Describe(Partner partner, string username, bool certificateUploaded)
+    {
+        var consented = consent.HasCurrentConsent(partner);
+        return new PartnerDetails(
+            partner.Id,
+            partner.PartnerType,
+            PartnerKinds.DomainOf(partner.PartnerType),
+            partner.FirstName,
+            partner.LastName,
+            partner.OrganizationName,
+            protector.Unprotect(partner.AddressEncrypted, partner.Id, AddressField),
+            protector.Unprotect(partner.PhoneNumberEncrypted, partner.Id, PhoneNumberField),
+            protector.Unprotect(partner.EmailEncrypted, partner.Id, EmailField),
+            username,
+            partner.Status,
+            consented,
+            consented ? partner.ConsentGivenAt : null,
+            certificateUploaded,
+            partner.CreatedAt,
+            partner.UpdatedAt);
+    }
+}
