@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Pms.Grpc.Errors;
 using Pms.Grpc.Identity;
+using Pms.Grpc.Services;
 using Pms.Grpc.Validation;
 using V1 = Mosip.Pms.V1;
 
@@ -31,7 +32,7 @@ public static class FtmChipWatchOverHttp
 
     public static IEndpointConventionBuilder MapFtmChipWatchOverHttp(this IEndpointRouteBuilder app) =>
         app.MapGet(Path, WatchAsync)
-            .RequireAuthorization(new AuthorizeAttribute { Roles = Services.FtmChipGrpcService.Readers })
+            .RequireAuthorization(new AuthorizeAttribute { Roles = FtmChipGrpcService.Readers })
             // Refusals before the handler runs (no token, wrong role) are google.rpc.Status JSON, as on transcoded paths.
             .WithMetadata(RestStatus.RestEndpoint.Instance)
             .ExcludeFromDescription();
@@ -82,7 +83,7 @@ public static class FtmChipWatchOverHttp
         {
             await foreach (var item in watch.ReadAllAsync(cancellationToken))
             {
-                var message = Services.FtmChipGrpcService.ToEvent(item, caller);
+                var message = FtmChipGrpcService.ToEvent(item, caller);
                 await WriteAsync(http, writing, $"id: {message.EventId}\ndata: {EventJson.Format(message)}\n\n", cancellationToken);
             }
         }
@@ -165,7 +166,7 @@ public static class FtmChipWatchOverHttp
             violations.Add(new FieldViolation("status", $"status '{Truncate(statusText)}' is not a chip status (e.g. FTM_CHIP_STATUS_APPROVED)."));
         }
         FtmChipErrors.ThrowIfAny(violations);
-        return (partnerId, Services.FtmChipGrpcService.StatusFilter(status, "status"));
+        return (partnerId, FtmChipGrpcService.StatusFilter(status, "status"));
     }
 
     // As JSON transcoding reads an enum in a query string: its proto name or its number.
