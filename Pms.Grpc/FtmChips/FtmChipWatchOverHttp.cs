@@ -56,11 +56,11 @@ public static class FtmChipWatchOverHttp
         }
         catch (OperationCanceledException) when (session.Ended.IsCancellationRequested)
         {
-            await EndAsync(http, session.Refusal());
+            await EndAsync(http, ExceptionMappingInterceptor.ToStatus(session.Refusal()));
         }
         catch (Exception ex)
         {
-            await EndAsync(http, Refusal(ex, loggers));
+            await EndAsync(http, StatusOf(ex, loggers));
         }
     }
 
@@ -133,17 +133,16 @@ public static class FtmChipWatchOverHttp
     /// Ends the call with a status: before the stream started, as a REST error (google.rpc.Status JSON under its HTTP
     /// code); after, as a last <c>end</c> event carrying the same JSON, since the HTTP status is already sent.
     /// </summary>
-    private static async Task EndAsync(HttpContext http, PmsException refusal)
+    private static async Task EndAsync(HttpContext http, Google.Rpc.Status status)
     {
         if (!http.Response.HasStarted)
         {
-            await GrpcErrorResponse.WriteAsync(http, refusal);
+            await RestStatus.WriteAsync(http, status);
             return;
         }
         try
         {
-            var status = StatusJson.Format(ExceptionMappingInterceptor.ToStatus(refusal));
-            await http.Response.WriteAsync($"event: {EndEvent}\ndata: {status}\n\n", Encoding.UTF8, http.RequestAborted);
+            await http.Response.WriteAsync($"event: {EndEvent}\ndata: {StatusJson.Format(status)}\n\n", Encoding.UTF8, http.RequestAborted);
             await http.Response.Body.FlushAsync(http.RequestAborted);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
@@ -165,7 +164,7 @@ public static class FtmChipWatchOverHttp
         {
             violations.Add(new FieldViolation("status", $"status '{Truncate(statusText)}' is not a chip status (e.g. FTM_CHIP_STATUS_APPROVED)."));
         }
-        FtmChipErrors.ThrowIfAny(violations);
+        PmsErrors.ThrowIfAny(violations);
         return (partnerId, FtmChipGrpcService.StatusFilter(status, "status"));
     }
 
@@ -191,20 +190,24 @@ public static class FtmChipWatchOverHttp
 
     // As ExceptionMappingInterceptor maps a gRPC call's exceptions: refusals keep their meaning; an unreachable database
     // is UNAVAILABLE; anything else is logged for the operator and answered INTERNAL without internals.
-    private static PmsException Refusal(Exception exception, ILoggerFactory loggers)
+    private static Google.Rpc.Status StatusOf(Exception exception, ILoggerFactory loggers)
     {
         if (ExceptionMappingInterceptor.Refusal(exception) is { } refusal)
         {
-            return refusal;
+            return ExceptionMappingInterceptor.ToStatus(refusal);
         }
         var logger = loggers.CreateLogger(typeof(FtmChipWatchOverHttp));
         if (ExceptionMappingInterceptor.IsDatabaseUnreachable(exception))
         {
             logger.LogWarning("{Path} answered UNAVAILABLE: PostgreSQL cannot be reached ({Error}).", Path, exception.GetBaseException().Message);
-            return new PmsException(StatusCode.Unavailable, "DATABASE_UNAVAILABLE", "PMS cannot reach its database right now; retry in a few seconds.");
+            return ExceptionMappingInterceptor.ToStatus(PmsErrors.Unavailable("DATABASE_UNAVAILABLE",
+                "PMS cannot reach its database right now; retry in a few seconds."));
         }
         logger.LogError(exception, "Unhandled error in {Path}", Path);
-        return new PmsException(StatusCode.Internal, "INTERNAL",
-            "PMS failed to handle the request. The error was logged; try again or contact the operator.");
+        return new Google.Rpc.Status
+        {
+            Code = (int)StatusCode.Internal,
+            Message = "PMS failed to handle the request. The error was logged; try again or contact the operator.",
+        };
     }
 }
