@@ -80,8 +80,7 @@ public sealed class ExceptionMappingInterceptor(ILogger<ExceptionMappingIntercep
             }
             logger.LogWarning("{Method} answered UNAVAILABLE: PostgreSQL cannot be reached ({Error}). Check the database server; PMS reconnects by itself.",
                 context.Method, exception.GetBaseException().Message);
-            return ToRpcException(PmsErrors.Unavailable("DATABASE_UNAVAILABLE",
-                "PMS cannot reach its database right now; retry in a few seconds."));
+            return ToRpcException(PmsErrors.DatabaseUnavailable());
         }
         return Unexpected(exception, context);
     }

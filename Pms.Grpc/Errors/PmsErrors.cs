@@ -69,4 +69,12 @@ public static class PmsErrors
     /// <summary>UNAVAILABLE: nothing wrong with the request; the same call may work if tried again later.</summary>
     public static PmsException Unavailable(string reason, string message) =>
         new(StatusCode.Unavailable, reason, message);
+
+    /// <summary>UNAVAILABLE DATABASE_UNAVAILABLE: PostgreSQL cannot be reached; PMS reconnects by itself.</summary>
+    public static PmsException DatabaseUnavailable() =>
+        Unavailable("DATABASE_UNAVAILABLE", "PMS cannot reach its database right now; retry in a few seconds.");
+
+    /// <summary>INTERNAL without internals, for a failure that was logged for the operator.</summary>
+    public static PmsException Internal() =>
+        new(StatusCode.Internal, "INTERNAL", "PMS failed to handle the request. The error was logged; try again or contact the operator.");
 }

@@ -18,6 +18,7 @@ public sealed class FtmChipEventHub(
     IConfiguration configuration,
     IOptions<FtmChipWatchOptions> options,
     IHostApplicationLifetime lifetime,
+    FtmChipCountCache counts,
     ILogger<FtmChipEventHub> logger) : BackgroundService
 {
     /// <summary>The listener connection's application_name, as pg_stat_activity shows it.</summary>
@@ -92,6 +93,7 @@ public sealed class FtmChipEventHub(
             }
         }
 
+        counts.Following(false);
         foreach (var subscription in _subscriptions.Values)
         {
             subscription.Complete(null);
@@ -115,6 +117,7 @@ public sealed class FtmChipEventHub(
         {
             _listening.TrySetResult();
         }
+        counts.Following(true);
         logger.LogInformation("Listening for chip changes on {Channel}", FtmChipChange.Channel);
         while (true)
         {
@@ -134,6 +137,7 @@ public sealed class FtmChipEventHub(
 
     private void Interrupted()
     {
+        counts.Following(false);
         lock (_stateLock)
         {
             if (!_listening.Task.IsCompleted)
@@ -152,6 +156,8 @@ public sealed class FtmChipEventHub(
 
     internal void Dispatch(string payload)
     {
+        // Even a payload this replica cannot read says that a chip changed.
+        counts.Changed();
         var change = FtmChipChange.TryParse(payload);
         if (change is null)
         {

@@ -22,6 +22,7 @@ public sealed class FtmChipLifecycle(
     ITrustAnchors trustAnchors,
     IMosipSigner signer,
     IAuditLog audit,
+    FtmChipCountCache counts,
     TimeProvider time)
 {
     public const int MaxMakeOrModelLength = 36;
@@ -69,6 +70,8 @@ public sealed class FtmChipLifecycle(
             await db.NotifyInTransactionAsync(new FtmChipChange(chip.Id, chip.PartnerId, FtmChipChangeKind.Created, entry.Id,
                 null, chip.Status, caller.Username, entry.OccurredAt), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            // This replica's next list counts again at once; the others (and this one, again) hear it through the NOTIFY.
+            counts.Changed();
         }
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: ActiveMakeModelIndex })
         {
@@ -199,6 +202,7 @@ public sealed class FtmChipLifecycle(
             await db.NotifyInTransactionAsync(new FtmChipChange(chip.Id, chip.PartnerId, kind, entry.Id, from, to, caller.Username,
                 entry.OccurredAt), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            counts.Changed();
         }
         catch (DbUpdateConcurrencyException)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Pms.Grpc.Auditing;
@@ -20,7 +21,8 @@ public sealed record FtmChipListQuery(
     string ModelContains,
     string OrganizationContains,
     string PartnerId,
-    int CertificateExpiringWithinDays);
+    int CertificateExpiringWithinDays,
+    bool IncludeTotalSize = true);
 
 public sealed record FtmChipPage(IReadOnlyList<FtmChip> Chips, string NextPageToken, int TotalSize);
 
@@ -28,7 +30,7 @@ public sealed record FtmChipPage(IReadOnlyList<FtmChip> Chips, string NextPageTo
 /// Reading chips: one, a page, a certificate pair. Providers see their own chips only (another provider's chip is
 /// NOT_FOUND, exactly as a missing one); admins and internal services see all.
 /// </summary>
-public sealed class FtmChipQueries(PmsDbContext db, IFtmProviderGate gate, TimeProvider time)
+public sealed class FtmChipQueries(PmsDbContext db, IFtmProviderGate gate, FtmChipCountCache counts, TimeProvider time)
 {
     public static readonly IReadOnlyList<string> OrderFields = ["created_at", "updated_at", "make", "model", "status", "organization_name"];
 
@@ -83,9 +85,10 @@ public sealed class FtmChipQueries(PmsDbContext db, IFtmProviderGate gate, TimeP
 
     /// <summary>
     /// One page, by keyset: the page after a token is found by seeking the sort index to where the last page ended,
-    /// so a page far down the list costs what the first costs. <c>total_size</c> counts every match on the first page;
-    /// the page token carries that count to the later pages (AIP-158 lets <c>total_size</c> be an estimate), so walking a
-    /// long list does not count it again on every page.
+    /// so a page far down the list costs what the first costs. <c>total_size</c> is counted only when the request asks
+    /// for it, on the first page, unless <see cref="FtmChipCountCache"/> holds a count of the same scope and filters taken
+    /// since the last chip change; the page token carries that count to the later pages (AIP-158 lets <c>total_size</c>
+    /// be an estimate), so walking a long list does not count it again on every page.
     /// </summary>
     public async Task<FtmChipPage> ListAsync(CurrentUser caller, FtmChipListQuery query, CancellationToken cancellationToken)
     {
@@ -115,9 +118,10 @@ public sealed class FtmChipQueries(PmsDbContext db, IFtmProviderGate gate, TimeP
         var (field, descending) = OrderBy(query.OrderBy);
 
         var chips = db.FtmChips.AsNoTracking();
-        if (await VisiblePartnerAsync(caller, cancellationToken) is { } visiblePartner)
+        var visiblePartner = await VisiblePartnerAsync(caller, cancellationToken);
+        if (visiblePartner is { } ownChipsOf)
         {
-            chips = chips.Where(c => c.PartnerId == visiblePartner);
+            chips = chips.Where(c => c.PartnerId == ownChipsOf);
         }
         var scopeKey = caller.IsAdmin || caller.IsService ? "*" : caller.PartnerId?.ToString();
         var fingerprint = string.Join('|', scopeKey, query.Status, query.MakeContains, query.ModelContains, query.OrganizationContains,
@@ -154,14 +158,29 @@ public sealed class FtmChipQueries(PmsDbContext db, IFtmProviderGate gate, TimeP
             chips = chips.Where(c => c.CaSignedNotAfter != null && c.CaSignedNotAfter > now && c.CaSignedNotAfter <= horizon);
         }
 
-        var total = cursor?.Total ?? await chips.CountAsync(cancellationToken);
+        var total = !query.IncludeTotalSize ? (int?)null
+            : cursor?.Total ?? await CountAsync(chips, string.Join('|', visiblePartner?.ToString() ?? "*", query.Status, query.MakeContains,
+                query.ModelContains, query.OrganizationContains, partnerFilter, query.CertificateExpiringWithinDays), cancellationToken);
         if (cursor is not null)
         {
             chips = After(chips, field, descending, cursor);
         }
         var rows = await Order(chips, field, descending).Take(pageSize + 1).ToListAsync(cancellationToken);
         var next = rows.Count > pageSize ? EncodeToken(CursorOf(rows[pageSize - 1], field) with { Total = total }, fingerprint) : "";
-        return new FtmChipPage(rows.Take(pageSize).ToList(), next, total);
+        return new FtmChipPage(rows.Take(pageSize).ToList(), next, total ?? 0);
+    }
+
+    private async Task<int> CountAsync(IQueryable<FtmChip> matching, string filterKey, CancellationToken cancellationToken)
+    {
+        if (counts.TryGet(filterKey, out var cached))
+        {
+            return cached;
+        }
+        var generation = counts.Generation;
+        var startedAt = Stopwatch.GetTimestamp();
+        var count = await matching.CountAsync(cancellationToken);
+        counts.Set(filterKey, count, generation, startedAt);
+        return count;
     }
 
     /// <summary>Whose chips the caller may see: a provider its own (after the consent and deactivation checks), others all (null).</summary>

@@ -56,11 +56,11 @@ public static class FtmChipWatchOverHttp
         }
         catch (OperationCanceledException) when (session.Ended.IsCancellationRequested)
         {
-            await EndAsync(http, ExceptionMappingInterceptor.ToStatus(session.Refusal()));
+            await EndAsync(http, session.Refusal());
         }
         catch (Exception ex)
         {
-            await EndAsync(http, StatusOf(ex, loggers));
+            await EndAsync(http, Refusal(ex, loggers));
         }
     }
 
@@ -133,16 +133,17 @@ public static class FtmChipWatchOverHttp
     /// Ends the call with a status: before the stream started, as a REST error (google.rpc.Status JSON under its HTTP
     /// code); after, as a last <c>end</c> event carrying the same JSON, since the HTTP status is already sent.
     /// </summary>
-    private static async Task EndAsync(HttpContext http, Google.Rpc.Status status)
+    private static async Task EndAsync(HttpContext http, PmsException refusal)
     {
         if (!http.Response.HasStarted)
         {
-            await RestStatus.WriteAsync(http, status);
+            await GrpcErrorResponse.WriteAsync(http, refusal);
             return;
         }
         try
         {
-            await http.Response.WriteAsync($"event: {EndEvent}\ndata: {StatusJson.Format(status)}\n\n", Encoding.UTF8, http.RequestAborted);
+            var status = StatusJson.Format(ExceptionMappingInterceptor.ToStatus(refusal));
+            await http.Response.WriteAsync($"event: {EndEvent}\ndata: {status}\n\n", Encoding.UTF8, http.RequestAborted);
             await http.Response.Body.FlushAsync(http.RequestAborted);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
@@ -190,24 +191,19 @@ public static class FtmChipWatchOverHttp
 
     // As ExceptionMappingInterceptor maps a gRPC call's exceptions: refusals keep their meaning; an unreachable database
     // is UNAVAILABLE; anything else is logged for the operator and answered INTERNAL without internals.
-    private static Google.Rpc.Status StatusOf(Exception exception, ILoggerFactory loggers)
+    private static PmsException Refusal(Exception exception, ILoggerFactory loggers)
     {
         if (ExceptionMappingInterceptor.Refusal(exception) is { } refusal)
         {
-            return ExceptionMappingInterceptor.ToStatus(refusal);
+            return refusal;
         }
         var logger = loggers.CreateLogger(typeof(FtmChipWatchOverHttp));
         if (ExceptionMappingInterceptor.IsDatabaseUnreachable(exception))
         {
             logger.LogWarning("{Path} answered UNAVAILABLE: PostgreSQL cannot be reached ({Error}).", Path, exception.GetBaseException().Message);
-            return ExceptionMappingInterceptor.ToStatus(PmsErrors.Unavailable("DATABASE_UNAVAILABLE",
-                "PMS cannot reach its database right now; retry in a few seconds."));
+            return PmsErrors.DatabaseUnavailable();
         }
         logger.LogError(exception, "Unhandled error in {Path}", Path);
-        return new Google.Rpc.Status
-        {
-            Code = (int)StatusCode.Internal,
-            Message = "PMS failed to handle the request. The error was logged; try again or contact the operator.",
-        };
+        return PmsErrors.Internal();
     }
 }

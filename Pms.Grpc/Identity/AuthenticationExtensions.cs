@@ -18,12 +18,15 @@ public static class AuthenticationExtensions
     /// </summary>
     public static IServiceCollection AddPmsAuthentication(this IServiceCollection services)
     {
+        services.AddSingleton<ValidatedTokenCache>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<TokenIssuer>((options, issuer) =>
+            .Configure<TokenIssuer, ValidatedTokenCache>((options, issuer, validatedTokens) =>
             {
                 options.MapInboundClaims = false;
                 options.TokenValidationParameters = issuer.ValidationParameters();
+                options.TokenHandlers.Clear();
+                options.TokenHandlers.Add(validatedTokens);
                 options.Events = new JwtBearerEvents
                 {
                     // A valid signature is not enough: the session must still be alive (not signed out, revoked or past its end).

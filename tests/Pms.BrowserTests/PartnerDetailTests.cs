@@ -45,8 +45,8 @@ public sealed class PartnerDetailTests(PortalFixture portal)
             await Expect(chips.Locator("tr").Filter(new() { HasText = "Gamma G1" })).ToContainTextAsync("Pending for Approval");
             await Expect(chips.Locator("tr").Filter(new() { HasText = "Gamma G2" })).ToContainTextAsync("Pending for Certificate Upload");
             var audit = page.GetByRole(AriaRole.Table, new() { Name = "Recent activity" });
-            await Expect(audit).ToContainTextAsync("PARTNER_CERTIFICATE_UPLOADED", new() { Timeout = 60_000 });
-            await Expect(audit).ToContainTextAsync("PARTNER_REGISTERED");
+            await Expect(audit).ToContainTextAsync("partner certificate uploaded", new() { Timeout = 60_000 });
+            await Expect(audit).ToContainTextAsync("partner registered");
 
             var (fileName, pem) = await admin.DownloadAsync(certificate.GetByRole(AriaRole.Button, new() { Name = "Download MOSIP-signed certificate" }));
             Assert.EndsWith("-mosip-signed.pem", fileName);
@@ -77,12 +77,22 @@ public sealed class PartnerDetailTests(PortalFixture portal)
             // Back on the detail page: the new name, and the audit entry with both names and the reason.
             await Expect(admin.Heading).ToHaveTextAsync(renamed, new() { Timeout = 60_000 });
             await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "The organisation name is now" })).ToBeVisibleAsync(Patiently);
-            var entry = audit.Locator("tr").Filter(new() { HasText = "PARTNER_ORGANIZATION_RENAMED" });
+            var entry = audit.Locator("tr").Filter(new() { HasText = "partner organization renamed" });
             await Expect(entry).ToBeVisibleAsync(Patiently);
             await Expect(entry).ToContainTextAsync($"{provider.Organization} → {renamed}");
             await Expect(entry).ToContainTextAsync("Renamed after the merger.");
             await Expect(entry).ToContainTextAsync(PortalFixture.AdminUsername);
             await admin.ScreenshotAsync("admin-partner-renamed");
+
+            // The same page in Arabic, right to left: its own texts, the audit entry's words and the rename from resources.
+            await page.GetByRole(AriaRole.Combobox, new() { Name = "Language" }).SelectOptionAsync("ar");
+            await Expect(page.Locator("html")).ToHaveAttributeAsync("dir", "rtl", new() { Timeout = 90_000 });
+            await Expect(admin.Heading).ToHaveTextAsync(renamed, new() { Timeout = 90_000 });
+            await Expect(page.GetByRole(AriaRole.Link, new() { Name = "تصحيح اسم المؤسسة" })).ToBeVisibleAsync(Patiently);
+            var arabicEntry = page.Locator("tr").Filter(new() { HasText = "اسم المؤسسة:" });
+            await Expect(arabicEntry).ToContainTextAsync(renamed, new() { Timeout = 60_000 });
+            await Expect(arabicEntry).Not.ToContainTextAsync("partner organization renamed");
+            await admin.ScreenshotAsync("admin-partner-detail-ar");
 
             await admin.AssertHealthyAsync();
         }
