@@ -18,6 +18,7 @@ public sealed class FtmChipEventHub(
     IConfiguration configuration,
     IOptions<FtmChipWatchOptions> options,
     IHostApplicationLifetime lifetime,
+    FtmChipCountCache counts,
     ILogger<FtmChipEventHub> logger) : BackgroundService
 {
     /// <summary>The listener connection's application_name, as pg_stat_activity shows it.</summary>
@@ -53,7 +54,7 @@ public sealed class FtmChipEventHub(
         }
         catch (TimeoutException)
         {
-            throw new PmsException(StatusCode.Unavailable, "EVENT_STREAM_UNAVAILABLE",
+            throw PmsErrors.Unavailable("EVENT_STREAM_UNAVAILABLE",
                 "PMS cannot follow chip changes right now (its database listener is not connected); try again shortly.");
         }
     }
@@ -92,6 +93,7 @@ public sealed class FtmChipEventHub(
             }
         }
 
+        counts.Following(false);
         foreach (var subscription in _subscriptions.Values)
         {
             subscription.Complete(null);
@@ -115,6 +117,7 @@ public sealed class FtmChipEventHub(
         {
             _listening.TrySetResult();
         }
+        counts.Following(true);
         logger.LogInformation("Listening for chip changes on {Channel}", FtmChipChange.Channel);
         while (true)
         {
@@ -124,7 +127,7 @@ public sealed class FtmChipEventHub(
 
     private void ShuttingDown()
     {
-        var error = new PmsException(StatusCode.Unavailable, "SERVER_SHUTTING_DOWN",
+        var error = PmsErrors.Unavailable("SERVER_SHUTTING_DOWN",
             "This PMS server is shutting down. Watch again (another replica answers) and call ListFtmChips to catch up.");
         foreach (var subscription in _subscriptions.Values)
         {
@@ -134,6 +137,7 @@ public sealed class FtmChipEventHub(
 
     private void Interrupted()
     {
+        counts.Following(false);
         lock (_stateLock)
         {
             if (!_listening.Task.IsCompleted)
@@ -142,7 +146,7 @@ public sealed class FtmChipEventHub(
             }
             _listening = NewSignal();
         }
-        var error = new PmsException(StatusCode.Unavailable, "EVENT_STREAM_INTERRUPTED",
+        var error = PmsErrors.Unavailable("EVENT_STREAM_INTERRUPTED",
             "PMS lost its connection to chip changes; some may have been missed. Watch again and call ListFtmChips to catch up.");
         foreach (var subscription in _subscriptions.Values)
         {
@@ -152,6 +156,8 @@ public sealed class FtmChipEventHub(
 
     internal void Dispatch(string payload)
     {
+        // Even a payload this replica cannot read says that a chip changed.
+        counts.Changed();
         var change = FtmChipChange.TryParse(payload);
         if (change is null)
         {
@@ -186,7 +192,7 @@ public sealed class FtmChipEventHub(
             if (!_channel.Writer.TryWrite(change))
             {
                 hub.OnSlowSubscriber(capacity);
-                Complete(new PmsException(StatusCode.ResourceExhausted, "WATCH_TOO_SLOW",
+                Complete(PmsErrors.ResourceExhausted("WATCH_TOO_SLOW",
                     "This watch fell too far behind and was ended. Watch again and call ListFtmChips to catch up."));
             }
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Pms.Grpc.Auditing;
@@ -20,7 +21,8 @@ public sealed record FtmChipListQuery(
     string ModelContains,
     string OrganizationContains,
     string PartnerId,
-    int CertificateExpiringWithinDays);
+    int CertificateExpiringWithinDays,
+    bool IncludeTotalSize = true);
 
 public sealed record FtmChipPage(IReadOnlyList<FtmChip> Chips, string NextPageToken, int TotalSize);
 
@@ -28,7 +30,7 @@ public sealed record FtmChipPage(IReadOnlyList<FtmChip> Chips, string NextPageTo
 /// Reading chips: one, a page, a certificate pair. Providers see their own chips only (another provider's chip is
 /// NOT_FOUND, exactly as a missing one); admins and internal services see all.
 /// </summary>
-public sealed class FtmChipQueries(PmsDbContext db, IFtmProviderGate gate, TimeProvider time)
+public sealed class FtmChipQueries(PmsDbContext db, IFtmProviderGate gate, FtmChipCountCache counts, TimeProvider time)
 {
     public static readonly IReadOnlyList<string> OrderFields = ["created_at", "updated_at", "make", "model", "status", "organization_name"];
 
@@ -51,7 +53,7 @@ public sealed class FtmChipQueries(PmsDbContext db, IFtmProviderGate gate, TimeP
         var chip = await VisiblePartnerAsync(caller, cancellationToken) is { } partnerId
             ? await OwnChipById(db, id, partnerId, cancellationToken)
             : await AnyChipById(db, id, cancellationToken);
-        return chip ?? NotFound();
+        return chip ?? throw FtmChipErrors.NotFound();
     }
 
     /// <summary>
@@ -64,18 +66,15 @@ public sealed class FtmChipQueries(PmsDbContext db, IFtmProviderGate gate, TimeP
         switch (chip.Status)
         {
             case FtmChipStatus.Rejected:
-                PmsErrors.FailedPrecondition("FTM_CHIP_REJECTED", "The chip was rejected; its certificate is not available.", "PMS_FTM_ERROR_008");
-                break;
+                throw PmsErrors.FailedPrecondition("FTM_CHIP_REJECTED", "The chip was rejected; its certificate is not available.", "PMS_FTM_ERROR_008");
             case FtmChipStatus.Deactivated:
-                PmsErrors.FailedPrecondition("FTM_CHIP_DEACTIVATED", "The chip is deactivated; its certificate is not available.", "PMS_FTM_ERROR_009");
-                break;
+                throw PmsErrors.FailedPrecondition("FTM_CHIP_DEACTIVATED", "The chip is deactivated; its certificate is not available.", "PMS_FTM_ERROR_009");
         }
         if (chip.CaSignedCertificatePem is not { } caSigned || chip.MosipSignedCertificatePem is not { } mosipSigned
             || chip.CertificateUploadedAt is not { } uploadedAt || chip.CaSignedNotAfter is not { } caNotAfter
             || chip.MosipSignedNotBefore is not { } mosipNotBefore || chip.MosipSignedNotAfter is not { } mosipNotAfter)
         {
-            PmsErrors.FailedPrecondition("FTM_CHIP_CERTIFICATE_NOT_UPLOADED", "No certificate has been uploaded for this chip yet.", "PMS_FTM_ERROR_011");
-            return null!;
+            throw PmsErrors.FailedPrecondition("FTM_CHIP_CERTIFICATE_NOT_UPLOADED", "No certificate has been uploaded for this chip yet.", "PMS_FTM_ERROR_011");
         }
 
         var parsed = CertificateParser.ParseSingle(Encoding.ASCII.GetBytes(caSigned));
@@ -86,9 +85,10 @@ public sealed class FtmChipQueries(PmsDbContext db, IFtmProviderGate gate, TimeP
 
     /// <summary>
     /// One page, by keyset: the page after a token is found by seeking the sort index to where the last page ended,
-    /// so a page far down the list costs what the first costs. <c>total_size</c> counts every match on the first page;
-    /// the page token carries that count to the later pages (AIP-158 lets <c>total_size</c> be an estimate), so walking a
-    /// long list does not count it again on every page.
+    /// so a page far down the list costs what the first costs. <c>total_size</c> is counted only when the request asks
+    /// for it, on the first page, unless <see cref="FtmChipCountCache"/> holds a count of the same scope and filters taken
+    /// since the last chip change; the page token carries that count to the later pages (AIP-158 lets <c>total_size</c>
+    /// be an estimate), so walking a long list does not count it again on every page.
     /// </summary>
     public async Task<FtmChipPage> ListAsync(CurrentUser caller, FtmChipListQuery query, CancellationToken cancellationToken)
     {
@@ -113,14 +113,15 @@ public sealed class FtmChipQueries(PmsDbContext db, IFtmProviderGate gate, TimeP
                 violations.Add(new("partner_id", "partner_id must be a partner's id (a UUID)."));
             }
         }
-        FtmChipErrors.ThrowIfAny(violations);
+        PmsErrors.ThrowIfAny(violations);
         var pageSize = ListPaging.PageSize(query.PageSize);
         var (field, descending) = OrderBy(query.OrderBy);
 
         var chips = db.FtmChips.AsNoTracking();
-        if (await VisiblePartnerAsync(caller, cancellationToken) is { } visiblePartner)
+        var visiblePartner = await VisiblePartnerAsync(caller, cancellationToken);
+        if (visiblePartner is { } ownChipsOf)
         {
-            chips = chips.Where(c => c.PartnerId == visiblePartner);
+            chips = chips.Where(c => c.PartnerId == ownChipsOf);
         }
         var scopeKey = caller.IsAdmin || caller.IsService ? "*" : caller.PartnerId?.ToString();
         var fingerprint = string.Join('|', scopeKey, query.Status, query.MakeContains, query.ModelContains, query.OrganizationContains,
@@ -157,14 +158,29 @@ public sealed class FtmChipQueries(PmsDbContext db, IFtmProviderGate gate, TimeP
             chips = chips.Where(c => c.CaSignedNotAfter != null && c.CaSignedNotAfter > now && c.CaSignedNotAfter <= horizon);
         }
 
-        var total = cursor?.Total ?? await chips.CountAsync(cancellationToken);
+        var total = !query.IncludeTotalSize ? (int?)null
+            : cursor?.Total ?? await CountAsync(chips, string.Join('|', visiblePartner?.ToString() ?? "*", query.Status, query.MakeContains,
+                query.ModelContains, query.OrganizationContains, partnerFilter, query.CertificateExpiringWithinDays), cancellationToken);
         if (cursor is not null)
         {
             chips = After(chips, field, descending, cursor);
         }
         var rows = await Order(chips, field, descending).Take(pageSize + 1).ToListAsync(cancellationToken);
         var next = rows.Count > pageSize ? EncodeToken(CursorOf(rows[pageSize - 1], field) with { Total = total }, fingerprint) : "";
-        return new FtmChipPage(rows.Take(pageSize).ToList(), next, total);
+        return new FtmChipPage(rows.Take(pageSize).ToList(), next, total ?? 0);
+    }
+
+    private async Task<int> CountAsync(IQueryable<FtmChip> matching, string filterKey, CancellationToken cancellationToken)
+    {
+        if (counts.TryGet(filterKey, out var cached))
+        {
+            return cached;
+        }
+        var generation = counts.Generation;
+        var startedAt = Stopwatch.GetTimestamp();
+        var count = await matching.CountAsync(cancellationToken);
+        counts.Set(filterKey, count, generation, startedAt);
+        return count;
     }
 
     /// <summary>Whose chips the caller may see: a provider its own (after the consent and deactivation checks), others all (null).</summary>
@@ -195,14 +211,8 @@ public sealed class FtmChipQueries(PmsDbContext db, IFtmProviderGate gate, TimeP
     {
         var violations = new List<FieldViolation>();
         var id = ParseChipId(violations, chipId);
-        FtmChipErrors.ThrowIfAny(violations);
+        PmsErrors.ThrowIfAny(violations);
         return id;
-    }
-
-    private static FtmChip NotFound()
-    {
-        FtmChipErrors.NotFound();
-        return null!;
     }
 
     // Paging refuses a bad order_by or page_token with VALIDATION_FAILED, as the contract says.

@@ -13,4 +13,10 @@ public sealed class FtmChipWatchOptions
 
     /// <summary>How often the watch over server-sent events sends a comment, so proxies do not cut a quiet stream as idle.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// The longest a cached <c>total_size</c> of ListFtmChips is served (<see cref="FtmChipCountCache"/>). Changes made
+    /// through PMS drop it at once on every replica; this bounds only what is written to the database by other means.
+    /// </summary>
+    public TimeSpan TotalSizeCacheLifetime { get; set; } = TimeSpan.FromSeconds(10);
 }

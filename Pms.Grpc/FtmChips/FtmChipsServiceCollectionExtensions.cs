@@ -31,6 +31,7 @@ public static class FtmChipsServiceCollectionExtensions
         }));
 
         services.AddOptions<FtmChipWatchOptions>().BindConfiguration("Pms:FtmChipWatch");
+        services.AddSingleton<FtmChipCountCache>();
         services.AddSingleton<FtmChipEventHub>();
         services.AddHostedService(sp => sp.GetRequiredService<FtmChipEventHub>());
 

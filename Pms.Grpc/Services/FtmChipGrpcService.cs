@@ -71,7 +71,8 @@ public sealed class FtmChipGrpcService(FtmChipLifecycle lifecycle, FtmChipQuerie
         var caller = context.GetCurrentUser();
         var page = await queries.ListAsync(caller, new FtmChipListQuery(
             request.PageSize, request.PageToken, request.OrderBy, StatusFilter(request.Status, "status"), request.MakeContains,
-            request.ModelContains, request.OrganizationContains, request.PartnerId, request.CertificateExpiringWithinDays),
+            request.ModelContains, request.OrganizationContains, request.PartnerId, request.CertificateExpiringWithinDays,
+            IncludeTotalSize: !request.HasIncludeTotalSize || request.IncludeTotalSize),
             context.CancellationToken);
         return new ListFtmChipsResponse
         {
@@ -144,7 +145,7 @@ public sealed class FtmChipGrpcService(FtmChipLifecycle lifecycle, FtmChipQuerie
         }
         if (!System.Enum.IsDefined(status))
         {
-            FtmChipErrors.Invalid([new FieldViolation(field, $"{field} {(int)status} is not a chip status.")]);
+            throw PmsErrors.InvalidFields([new FieldViolation(field, $"{field} {(int)status} is not a chip status.")]);
         }
         return (Entities.FtmChipStatus)(int)status;
     }

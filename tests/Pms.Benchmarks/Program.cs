@@ -24,7 +24,9 @@ if (options is null)
 var run = new RunInfo(DateTimeOffset.UtcNow, RunInfo.Git(options.RepositoryRoot, "rev-parse --short HEAD"),
     RunInfo.Git(options.RepositoryRoot, "rev-parse --abbrev-ref HEAD"), RunInfo.LoadAverage(), Environment.ProcessorCount, RunInfo.CpuModel());
 Progress.Line($"PMS benchmark: commit {run.Commit} ({run.Branch}), {run.Cores} cores, load average {run.LoadBefore}; " +
-    $"{options.Duration.TotalSeconds:0} s per run after {options.Warmup.TotalSeconds:0} s warm-up, callers {string.Join('/', options.Concurrency)}");
+    $"{options.Duration.TotalSeconds:0} s per run after {options.Warmup.TotalSeconds:0} s warm-up, callers {string.Join('/', options.Concurrency)}" +
+    (options.Only is null ? "" : $"; only {string.Join(", ", options.Only)} (no ceilings, no memory rounds, docs untouched)"));
+bool Wanted(string scenario) => options.Only is null || options.Only.Contains(scenario);
 
 var results = new List<ScenarioResult>();
 void Record(string scenario, int concurrency, LoadResult result, string ceiling, double ratio, string target)
@@ -40,43 +42,48 @@ var pmsDatabase = await postgres.CreateDatabaseAsync("benchmark");
 var pgbenchDatabase = await postgres.CreateDatabaseAsync("pgbench");
 
 // Ceilings first, while nothing else of the benchmark runs.
-Progress.Line("Ceiling: openssl speed rsa3072 rsa2048 (one core) ...");
-var openssl = await Ceilings.OpenSslRsaAsync(TimeSpan.FromSeconds(2), 3072, 2048);
-var signCeiling = openssl[3072].SignPerSecond;
-Progress.Line(string.Create(CultureInfo.InvariantCulture,
-    $"  RSA 3072 sign {openssl[3072].SignPerSecond:N0}/s, RSA 2048 verify {openssl[2048].VerifyPerSecond:N0}/s, RSA 2048 sign {openssl[2048].SignPerSecond:N0}/s"));
-
-Progress.Line("Ceiling: pgbench -S (scale 10) ...");
-await Ceilings.InitPgbenchAsync(pgbenchDatabase);
+IReadOnlyDictionary<int, (double SignPerSecond, double VerifyPerSecond)> openssl = new Dictionary<int, (double SignPerSecond, double VerifyPerSecond)>();
 var pgbench = new Dictionary<int, double>();
-foreach (var clients in options.Concurrency)
-{
-    pgbench[clients] = await Ceilings.PgbenchSelectOnlyAsync(pgbenchDatabase, clients, options.Duration);
-    Progress.Line(string.Create(CultureInfo.InvariantCulture, $"  pgbench -S {clients,3} clients: {pgbench[clients],8:N0} tps"));
-}
-
-var handler = () => new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan };
-Progress.Line("Ceiling: bare gRPC server (grpc.health.v1 Check, no database, no authentication) ...");
 var bare = new Dictionary<int, LoadResult>();
-await using (var bareServer = ServerProcess.Start(options.RepositoryRoot, Path.Combine("tests", "Pms.Benchmarks.BareServer"), "Pms.Benchmarks.BareServer",
-    new Dictionary<string, string>()))
+var handler = () => new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan };
+if (options.Only is null)
 {
-    await bareServer.WaitUntilServingAsync(TimeSpan.FromMinutes(1));
-    using var bareChannel = GrpcChannel.ForAddress(bareServer.GrpcAddress, new GrpcChannelOptions { HttpHandler = handler() });
-    var health = new Health.HealthClient(bareChannel);
-    var check = new HealthCheckRequest();
-    foreach (var concurrency in options.Concurrency)
+    Progress.Line("Ceiling: openssl speed rsa3072 rsa2048 (one core) ...");
+    openssl = await Ceilings.OpenSslRsaAsync(TimeSpan.FromSeconds(2), 3072, 2048);
+    Progress.Line(string.Create(CultureInfo.InvariantCulture,
+        $"  RSA 3072 sign {openssl[3072].SignPerSecond:N0}/s, RSA 2048 verify {openssl[2048].VerifyPerSecond:N0}/s, RSA 2048 sign {openssl[2048].SignPerSecond:N0}/s"));
+
+    Progress.Line("Ceiling: pgbench -S (scale 10) ...");
+    await Ceilings.InitPgbenchAsync(pgbenchDatabase);
+    foreach (var clients in options.Concurrency)
     {
-        var result = await LoadRunner.RunAsync($"bare_grpc {concurrency}", concurrency, options.Warmup, options.Duration,
-            async (_, _) => (await health.CheckAsync(check)).Status == HealthCheckResponse.Types.ServingStatus.Serving, () => bareServer.ProcessorTime);
-        bare[concurrency] = result;
-        Record("bare_grpc", concurrency, result, "itself", 1, "");
+        pgbench[clients] = await Ceilings.PgbenchSelectOnlyAsync(pgbenchDatabase, clients, options.Duration);
+        Progress.Line(string.Create(CultureInfo.InvariantCulture, $"  pgbench -S {clients,3} clients: {pgbench[clients],8:N0} tps"));
+    }
+
+    Progress.Line("Ceiling: bare gRPC server (grpc.health.v1 Check, no database, no authentication) ...");
+    await using (var bareServer = ServerProcess.Start(options.RepositoryRoot, Path.Combine("tests", "Pms.Benchmarks.BareServer"), "Pms.Benchmarks.BareServer",
+        new Dictionary<string, string>()))
+    {
+        await bareServer.WaitUntilServingAsync(TimeSpan.FromMinutes(1));
+        using var bareChannel = GrpcChannel.ForAddress(bareServer.GrpcAddress, new GrpcChannelOptions { HttpHandler = handler() });
+        var health = new Health.HealthClient(bareChannel);
+        var check = new HealthCheckRequest();
+        foreach (var concurrency in options.Concurrency)
+        {
+            var result = await LoadRunner.RunAsync($"bare_grpc {concurrency}", concurrency, options.Warmup, options.Duration,
+                async (_, _) => (await health.CheckAsync(check)).Status == HealthCheckResponse.Types.ServingStatus.Serving, () => bareServer.ProcessorTime);
+            bare[concurrency] = result;
+            Record("bare_grpc", concurrency, result, "itself", 1, "");
+        }
     }
 }
 
 Progress.Line("Starting Pms.Grpc (Release, Production, own process) ...");
 var (server, adminPassword) = await PmsServerProcess.StartAsync(options.RepositoryRoot, pmsDatabase);
 await using var serverLifetime = server;
+// For a profiler: dotnet-trace collect -p <pid>, dotnet-counters monitor -p <pid> (docs/benchmarks.md#profile).
+Progress.Line($"  Pms.Grpc is process {server.ProcessId} at {server.GrpcAddress}");
 using var channel = GrpcChannel.ForAddress(server.GrpcAddress, new GrpcChannelOptions { HttpHandler = handler() });
 using var certificates = new BenchmarkCertificates();
 var seeder = new Seeder(channel, pmsDatabase, certificates);
@@ -87,7 +94,7 @@ await seeder.SeedAsync();
 var providerCount = Math.Max(1, options.Concurrency.Max());
 Progress.Line($"Signing in {providerCount} providers; making {options.DistinctLeaves:N0} distinct leaf certificates ...");
 var providers = await seeder.SignInProvidersAsync(providerCount);
-var leaves = new VerifyCertificateTrustRequest[options.DistinctLeaves];
+var leaves = new VerifyCertificateTrustRequest[Wanted("verify_cached") || Wanted("verify_distinct") ? options.DistinctLeaves : 0];
 Parallel.For(0, leaves.Length, i => leaves[i] = new VerifyCertificateTrustRequest
 {
     PartnerDomain = PartnerDomain.Ftm,
@@ -98,9 +105,15 @@ var trustStore = new TrustStoreService.TrustStoreServiceClient(channel);
 var chips = new FtmChipService.FtmChipServiceClient(channel);
 var partnerService = new PartnerService.PartnerServiceClient(channel);
 var big = providers[0];
-var firstPage = new ListFtmChipsRequest { PageSize = 50 };
-Progress.Line("Walking provider 0's list to page 1,000 (50 a page) ...");
-var deepPage = new ListFtmChipsRequest { PageSize = 50, PageToken = await PageTokenAsync(chips, big, 1_000) };
+// The portal's first page: it shows the total, so it asks for it (counted once, then cached until a chip changes).
+var firstPage = new ListFtmChipsRequest { PageSize = 50, IncludeTotalSize = true };
+var deepPage = new ListFtmChipsRequest { PageSize = 50 };
+if (Wanted("list_chips_page1000"))
+{
+    Progress.Line("Walking provider 0's list to page 1,000 (50 a page) ...");
+    deepPage.PageToken = await PageTokenAsync(chips, big, 1_000);
+}
+
 long addSequence = 0;
 
 // Each scenario: the call one caller makes, the ceiling it is compared with, and the target ratio (docs/benchmarks.md).
@@ -134,18 +147,18 @@ var scenarios = new List<Scenario>
     }),
 };
 
-foreach (var scenario in scenarios)
+foreach (var scenario in scenarios.Where(s => Wanted(s.Name)))
 {
     foreach (var concurrency in options.Concurrency)
     {
         var result = await LoadRunner.RunAsync($"{scenario.Name} {concurrency}", concurrency, options.Warmup, options.Duration, scenario.Call,
             () => server.ProcessorTime);
-        double Rps(string name) => results.First(r => r.Scenario == name && r.Concurrency == concurrency).Result.CallsPerSecond;
-        var ratio = scenario.Ceiling switch
+        double Rps(string name) => results.FirstOrDefault(r => r.Scenario == name && r.Concurrency == concurrency)?.Result.CallsPerSecond ?? double.NaN;
+        var ratio = options.Only is not null ? double.NaN : scenario.Ceiling switch
         {
             "bare_grpc" => result.CallsPerSecond / bare[concurrency].CallsPerSecond,
             "pgbench_S" => result.CallsPerSecond / pgbench[concurrency],
-            "openssl_rsa3072_sign" => result.CallsPerSecond / signCeiling,
+            "openssl_rsa3072_sign" => result.CallsPerSecond / openssl[3072].SignPerSecond,
             "list_chips_page1_p50" => result.P50 / results.First(r => r.Scenario == "list_chips_page1" && r.Concurrency == concurrency).Result.P50,
             _ => result.CallsPerSecond / Rps(scenario.Ceiling),
         };
@@ -154,9 +167,16 @@ foreach (var scenario in scenarios)
 }
 
 // Memory: peak RSS so far, then two identical rounds; the resident size after each should not grow.
-Progress.Line("Memory: two identical rounds of every read scenario at 32 callers ...");
 var memoryRounds = new List<double>();
-for (var round = 1; round <= 2; round++)
+if (options.Only is not null)
+{
+    memoryRounds.AddRange([double.NaN, double.NaN]);
+}
+else
+{
+    Progress.Line("Memory: two identical rounds of every read scenario at 32 callers ...");
+}
+for (var round = 1; round <= 2 && options.Only is null; round++)
 {
     foreach (var scenario in scenarios.Where(s => s.Name is not ("upload_partner_cert" or "add_chip")))
     {
@@ -172,7 +192,7 @@ run = run with { LoadAfter = RunInfo.LoadAverage(), Elapsed = Progress.Elapsed }
 var report = new Report(run, results, pgbench, openssl, memory, options.Duration, options.Warmup);
 Console.WriteLine();
 report.PrintBenchLines(Console.Out);
-if (options.WriteDocs)
+if (options.WriteDocs && options.Only is null)
 {
     var path = Path.Combine(options.RepositoryRoot, "docs", "benchmarks.md");
     report.WriteDocs(path, options.AsBaseline);
@@ -210,8 +230,12 @@ namespace Pms.Benchmarks
         int DistinctLeaves,
         bool WriteDocs,
         bool AsBaseline,
-        string RepositoryRoot)
+        string RepositoryRoot,
+        IReadOnlySet<string>? Only = null)
     {
+        public static readonly IReadOnlyList<string> ScenarioNames =
+            ["verify_cached", "verify_distinct", "get_chip", "list_chips_page1", "list_chips_page1000", "upload_partner_cert", "add_chip"];
+
         public const string Usage = """
             Usage: dotnet run -c Release --project tests/Pms.Benchmarks -- [options]
               --concurrency 1,8,32,128  concurrent callers, one run each (default 1,8,32,128)
@@ -221,6 +245,10 @@ namespace Pms.Benchmarks
                                         10,000-entry verdict caches hold, so every call verifies a signature)
               --baseline                also record this run as the "before" of docs/benchmarks.md
               --no-docs                 print only; leave docs/benchmarks.md alone
+              --only get_chip,...       only these scenarios, for profiling and before/after pairs: no ceilings (ratios
+                                        print as NaN), no memory rounds, docs/benchmarks.md untouched. Scenarios:
+                                        verify_cached, verify_distinct, get_chip, list_chips_page1, list_chips_page1000,
+                                        upload_partner_cert, add_chip
             """;
 
         public static BenchmarkOptions? Parse(string[] args)
@@ -239,6 +267,10 @@ namespace Pms.Benchmarks
                     "--leaves" => options with { DistinctLeaves = Math.Max(1, int.Parse(Next(), CultureInfo.InvariantCulture)) },
                     "--baseline" => options with { AsBaseline = true },
                     "--no-docs" => options with { WriteDocs = false },
+                    "--only" => Next().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) is var names
+                        && names.Length > 0 && names.All(ScenarioNames.Contains)
+                            ? options with { Only = names.ToHashSet() }
+                            : null,
                     _ => null,
                 };
                 if (options is null)
@@ -247,7 +279,7 @@ namespace Pms.Benchmarks
                 }
             }
 
-            return options.Concurrency.Contains(32) ? options : options with { Concurrency = [.. options.Concurrency, 32] };
+            return options.Concurrency.Contains(32) || options.Only is not null ? options : options with { Concurrency = [.. options.Concurrency, 32] };
         }
 
         public static string FindRepositoryRoot()

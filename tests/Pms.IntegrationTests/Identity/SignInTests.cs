@@ -122,6 +122,21 @@ public sealed class SignInTests(PmsFactory pms) : IClassFixture<PmsFactory>
     }
 
     [Fact]
+    public async Task ATokenThatWorkedIsRefusedOnceItExpiresThoughItsCheckWasRemembered()
+    {
+        var login = await pms.LoginAsAdminAsync();
+        var auth = PmsFactory.Bearer(login.AccessToken);
+        // The first call validates the token and PMS remembers it (ValidatedTokenCache); the second is answered from that.
+        await Audit.ListAuditEventsAsync(new ListAuditEventsRequest(), auth);
+        await Audit.ListAuditEventsAsync(new ListAuditEventsRequest(), auth);
+
+        pms.Time.Advance(login.ExpiresAt.ToDateTimeOffset() - pms.Time.GetUtcNow() + TimeSpan.FromSeconds(31)); // past exp and the 30 s clock skew
+
+        await RpcAssert.FailsAsync(StatusCode.Unauthenticated, "TOKEN_EXPIRED", () =>
+            Audit.ListAuditEventsAsync(new ListAuditEventsRequest(), auth).ResponseAsync);
+    }
+
+    [Fact]
     public async Task AWrongRoleIsPermissionDenied()
     {
         var user = await CreateUserAsync(["FTM_PROVIDER"], "Provider-Password-1");

@@ -73,11 +73,11 @@ public sealed class FtmChipEventHubTests
         Assert.True(change.ToJson().Length < 8000);
     }
 
-    private static FtmChipEventHub NewHub(int capacity) => new(
-        new ConfigurationBuilder().Build(),
-        Options.Create(new FtmChipWatchOptions { SubscriberCapacity = capacity }),
-        new RunningHost(),
-        NullLogger<FtmChipEventHub>.Instance);
+    private static FtmChipEventHub NewHub(int capacity)
+    {
+        var options = Options.Create(new FtmChipWatchOptions { SubscriberCapacity = capacity });
+        return new(new ConfigurationBuilder().Build(), options, new RunningHost(), new FtmChipCountCache(options), NullLogger<FtmChipEventHub>.Instance);
+    }
 
     // A host that is neither starting nor stopping: these tests are about fan-out, not shutdown.
     private sealed class RunningHost : Microsoft.Extensions.Hosting.IHostApplicationLifetime
