@@ -66,11 +66,8 @@ public sealed class ExceptionMappingInterceptor(ILogger<ExceptionMappingIntercep
             logger.LogWarning("{Method} answered RESOURCE_EXHAUSTED SERVER_BUSY: every pooled database connection stayed in use for the whole wait ({Error}). " +
                 "Sustained, this asks for more replicas or a larger Maximum Pool Size within PostgreSQL's max_connections.",
                 context.Method, poolExhausted.Message);
-            return ToRpcException(new PmsException(StatusCode.ResourceExhausted, "SERVER_BUSY",
-                "PMS is busy right now (all of its database connections are in use); retry after the suggested delay.")
-            {
-                RetryDelay = ServerBusyRetryDelay,
-            });
+            return ToRpcException(PmsErrors.ResourceExhausted("SERVER_BUSY",
+                "PMS is busy right now (all of its database connections are in use); retry after the suggested delay.", ServerBusyRetryDelay));
         }
         if (IsDatabaseUnreachable(exception))
         {
@@ -83,8 +80,7 @@ public sealed class ExceptionMappingInterceptor(ILogger<ExceptionMappingIntercep
             }
             logger.LogWarning("{Method} answered UNAVAILABLE: PostgreSQL cannot be reached ({Error}). Check the database server; PMS reconnects by itself.",
                 context.Method, exception.GetBaseException().Message);
-            return ToRpcException(new PmsException(StatusCode.Unavailable, "DATABASE_UNAVAILABLE",
-                "PMS cannot reach its database right now; retry in a few seconds."));
+            return ToRpcException(PmsErrors.DatabaseUnavailable());
         }
         return Unexpected(exception, context);
     }
@@ -95,7 +91,7 @@ public sealed class ExceptionMappingInterceptor(ILogger<ExceptionMappingIntercep
         PmsException pms => pms,
         DbUpdateConcurrencyException => ConcurrentModification(),
         DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } } =>
-            new PmsException(StatusCode.AlreadyExists, "ALREADY_EXISTS", "The record already exists."),
+            PmsErrors.AlreadyExists("ALREADY_EXISTS", "The record already exists."),
         _ when Chain(exception).Any(e => e is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected }) =>
             ConcurrentModification(),
         _ => null,
@@ -135,7 +131,7 @@ public sealed class ExceptionMappingInterceptor(ILogger<ExceptionMappingIntercep
         }
     }
 
-    private static PmsException ConcurrentModification() => new(StatusCode.Aborted, "CONCURRENT_MODIFICATION",
+    private static PmsException ConcurrentModification() => PmsErrors.Aborted("CONCURRENT_MODIFICATION",
         "Another change to the same record committed first; read it again and retry.");
 
     private RpcException Unexpected(Exception exception, ServerCallContext context)

@@ -1,52 +1,80 @@
-using System.Diagnostics.CodeAnalysis;
 using Grpc.Core;
 
 namespace Pms.Grpc.Errors;
 
-/// <summary>Throw helpers, one per kind of refusal, so call sites read as the rule they enforce.</summary>
+/// <summary>
+/// The only way to build a refusal (a <see cref="PmsException"/>): one helper per kind, named after the gRPC code it
+/// answers. Each returns the exception and the call site throws it — <c>throw PmsErrors.NotFound(...)</c> — so the
+/// compiler knows the path ends there and a reader sees it. <see cref="ExceptionMappingInterceptor"/> turns it into
+/// the status the client reads (docs/adr/0006-errors.md).
+/// </summary>
 public static class PmsErrors
 {
-    [DoesNotReturn]
-    public static void InvalidArgument(string reason, string message, string? mosipErrorCode = null, string? field = null) =>
-        throw new PmsException(StatusCode.InvalidArgument, reason, message, mosipErrorCode,
-            field is null ? null : [new FieldViolation(field, message)]);
+    /// <summary>The contract's reason for bad request fields (every service's proto names it).</summary>
+    public const string ValidationFailed = "VALIDATION_FAILED";
 
-    /// <summary>INVALID_ARGUMENT <c>VALIDATION_FAILED</c> (the contract's reason) with one violation per bad field.</summary>
-    [DoesNotReturn]
-    public static void InvalidFields(IReadOnlyList<FieldViolation> violations) =>
-        throw new PmsException(StatusCode.InvalidArgument, "VALIDATION_FAILED",
+    public static PmsException InvalidArgument(string reason, string message, string? mosipErrorCode = null, string? field = null) =>
+        new(StatusCode.InvalidArgument, reason, message, mosipErrorCode, field is null ? null : [new FieldViolation(field, message)]);
+
+    /// <summary>INVALID_ARGUMENT <c>VALIDATION_FAILED</c> with one BadRequest violation per bad field.</summary>
+    public static PmsException InvalidFields(IReadOnlyList<FieldViolation> violations) =>
+        new(StatusCode.InvalidArgument, ValidationFailed,
             violations.Count == 1 ? violations[0].Description : $"{violations.Count} fields are invalid: " +
                 string.Join("; ", violations.Select(v => $"{v.Field}: {v.Description}")),
             fieldViolations: violations);
 
-    [DoesNotReturn]
-    public static void FailedPrecondition(string reason, string message, string? mosipErrorCode = null) =>
-        throw new PmsException(StatusCode.FailedPrecondition, reason, message, mosipErrorCode);
+    /// <summary>INVALID_ARGUMENT <c>VALIDATION_FAILED</c> for one field.</summary>
+    public static PmsException InvalidField(string field, string description) => InvalidFields([new FieldViolation(field, description)]);
 
-    [DoesNotReturn]
-    public static void AlreadyExists(string reason, string message, string? mosipErrorCode = null, string? field = null) =>
-        throw new PmsException(StatusCode.AlreadyExists, reason, message, mosipErrorCode,
-            field is null ? null : [new FieldViolation(field, message)]);
+    /// <summary>Throws <see cref="InvalidFields"/> with every violation collected, if there is any.</summary>
+    public static void ThrowIfAny(IReadOnlyList<FieldViolation> violations)
+    {
+        if (violations.Count > 0)
+        {
+            throw InvalidFields(violations);
+        }
+    }
+
+    public static PmsException FailedPrecondition(string reason, string message, string? mosipErrorCode = null) =>
+        new(StatusCode.FailedPrecondition, reason, message, mosipErrorCode);
+
+    /// <summary>
+    /// FAILED_PRECONDITION <c>INVALID_STATE_TRANSITION</c>: the resource is in a status that does not allow the command;
+    /// the status (its API name) goes into ErrorInfo metadata <c>current_status</c>.
+    /// </summary>
+    public static PmsException InvalidStateTransition(string currentStatus, string message, string? mosipErrorCode = null) =>
+        new(StatusCode.FailedPrecondition, "INVALID_STATE_TRANSITION", message, mosipErrorCode,
+            metadata: new Dictionary<string, string> { ["current_status"] = currentStatus });
+
+    public static PmsException AlreadyExists(string reason, string message, string? mosipErrorCode = null, string? field = null) =>
+        new(StatusCode.AlreadyExists, reason, message, mosipErrorCode, field is null ? null : [new FieldViolation(field, message)]);
 
     /// <summary>Also used for another partner's resources: their existence is never revealed.</summary>
-    [DoesNotReturn]
-    public static void NotFound(string reason, string message, string? mosipErrorCode = null) =>
-        throw new PmsException(StatusCode.NotFound, reason, message, mosipErrorCode);
+    public static PmsException NotFound(string reason, string message, string? mosipErrorCode = null) =>
+        new(StatusCode.NotFound, reason, message, mosipErrorCode);
 
-    [DoesNotReturn]
-    public static void Unauthenticated(string reason, string message) =>
-        throw new PmsException(StatusCode.Unauthenticated, reason, message);
+    public static PmsException Unauthenticated(string reason, string message) =>
+        new(StatusCode.Unauthenticated, reason, message);
 
-    [DoesNotReturn]
-    public static void PermissionDenied(string reason, string message) =>
-        throw new PmsException(StatusCode.PermissionDenied, reason, message);
+    public static PmsException PermissionDenied(string reason, string message) =>
+        new(StatusCode.PermissionDenied, reason, message);
 
-    /// <summary>RESOURCE_EXHAUSTED with a RetryInfo: the caller may try again after <paramref name="retryDelay"/>.</summary>
-    [DoesNotReturn]
-    public static void ResourceExhausted(string reason, string message, TimeSpan retryDelay) =>
-        throw new PmsException(StatusCode.ResourceExhausted, reason, message) { RetryDelay = retryDelay };
+    /// <summary>RESOURCE_EXHAUSTED, with a RetryInfo when the caller may try again after <paramref name="retryDelay"/>.</summary>
+    public static PmsException ResourceExhausted(string reason, string message, TimeSpan? retryDelay = null) =>
+        new(StatusCode.ResourceExhausted, reason, message) { RetryDelay = retryDelay };
 
-    [DoesNotReturn]
-    public static void Aborted(string reason, string message) =>
-        throw new PmsException(StatusCode.Aborted, reason, message);
+    public static PmsException Aborted(string reason, string message) =>
+        new(StatusCode.Aborted, reason, message);
+
+    /// <summary>UNAVAILABLE: nothing wrong with the request; the same call may work if tried again later.</summary>
+    public static PmsException Unavailable(string reason, string message) =>
+        new(StatusCode.Unavailable, reason, message);
+
+    /// <summary>UNAVAILABLE DATABASE_UNAVAILABLE: PostgreSQL cannot be reached; PMS reconnects by itself.</summary>
+    public static PmsException DatabaseUnavailable() =>
+        Unavailable("DATABASE_UNAVAILABLE", "PMS cannot reach its database right now; retry in a few seconds.");
+
+    /// <summary>INTERNAL without internals, for a failure that was logged for the operator.</summary>
+    public static PmsException Internal() =>
+        new(StatusCode.Internal, "INTERNAL", "PMS failed to handle the request. The error was logged; try again or contact the operator.");
 }

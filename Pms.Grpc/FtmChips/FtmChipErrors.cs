@@ -1,67 +1,32 @@
-using System.Diagnostics.CodeAnalysis;
-using Grpc.Core;
 using Pms.Grpc.Data.Entities;
 using Pms.Grpc.Errors;
 
 namespace Pms.Grpc.FtmChips;
 
-/// <summary>The refusals of FtmChipService, with the reasons and MOSIP codes of ftm_chip_service.proto.</summary>
+/// <summary>The refusals of FtmChipService, with the reasons and MOSIP codes of ftm_chip_service.proto; thrown as <c>throw FtmChipErrors.X()</c>.</summary>
 public static class FtmChipErrors
 {
-    public const string ValidationFailed = "VALIDATION_FAILED";
-
-    [DoesNotReturn]
-    public static void NotFound() =>
+    public static PmsException NotFound() =>
         PmsErrors.NotFound("FTM_CHIP_NOT_FOUND", "No FTM chip with this id exists, or it belongs to another provider.");
 
-    [DoesNotReturn]
-    public static void Invalid(IReadOnlyList<FieldViolation> violations) =>
-        throw new PmsException(StatusCode.InvalidArgument, ValidationFailed,
-            string.Join(" ", violations.Select(v => v.Description)), fieldViolations: violations);
-
-    public static void ThrowIfAny(List<FieldViolation> violations)
-    {
-        if (violations.Count > 0)
-        {
-            Invalid(violations);
-        }
-    }
-
-    [DoesNotReturn]
-    public static void InvalidTransition(FtmChipStatus current, string message, string? mosipErrorCode) =>
-        throw new PmsException(StatusCode.FailedPrecondition, "INVALID_STATE_TRANSITION", message, mosipErrorCode,
-            metadata: new Dictionary<string, string> { ["current_status"] = FtmChipNames.ApiName(current) });
-
-    [DoesNotReturn]
-    public static void ETagMismatch() =>
+    public static PmsException ETagMismatch() =>
         PmsErrors.Aborted("ETAG_MISMATCH", "The chip has changed since you read it (etag differs); read it again and decide again.");
 
-    [DoesNotReturn]
-    public static void ConcurrentModification() =>
+    public static PmsException ConcurrentModification() =>
         PmsErrors.Aborted("CONCURRENT_MODIFICATION", "Another change to this chip committed first; read it again and decide again.");
 
-    [DoesNotReturn]
-    public static void AlreadyExists(string make, string model) =>
+    public static PmsException AlreadyExists(string make, string model) =>
         PmsErrors.AlreadyExists("FTM_CHIP_ALREADY_EXISTS",
             $"You already have a chip '{make}' '{model}' that is not rejected or deactivated.", "PMP_AUT_032");
 
     /// <summary>A refusal of the state machine as the client sees it.</summary>
-    [DoesNotReturn]
-    public static void Refuse(FtmChipDecision decision, FtmChipStatus current, FtmChipCommand command)
+    public static PmsException Refuse(FtmChipDecision decision, FtmChipStatus current, FtmChipCommand command) => decision.Verdict switch
     {
-        switch (decision.Verdict)
-        {
-            case FtmChipVerdict.NotFound:
-                NotFound();
-                break;
-            case FtmChipVerdict.PermissionDenied:
-                PmsErrors.PermissionDenied("ROLE_NOT_ALLOWED", $"Your role may not {Describe(command)} an FTM chip.");
-                break;
-            default:
-                InvalidTransition(current, TransitionMessage(current, command, decision.MosipErrorCode), decision.MosipErrorCode);
-                break;
-        }
-    }
+        FtmChipVerdict.NotFound => NotFound(),
+        FtmChipVerdict.PermissionDenied => PmsErrors.PermissionDenied("ROLE_NOT_ALLOWED", $"Your role may not {Describe(command)} an FTM chip."),
+        _ => PmsErrors.InvalidStateTransition(FtmChipNames.ApiName(current),
+            TransitionMessage(current, command, decision.MosipErrorCode), decision.MosipErrorCode),
+    };
 
     private static string TransitionMessage(FtmChipStatus current, FtmChipCommand command, string? mosipErrorCode) => mosipErrorCode switch
     {

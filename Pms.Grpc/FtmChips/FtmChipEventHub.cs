@@ -54,7 +54,7 @@ public sealed class FtmChipEventHub(
         }
         catch (TimeoutException)
         {
-            throw new PmsException(StatusCode.Unavailable, "EVENT_STREAM_UNAVAILABLE",
+            throw PmsErrors.Unavailable("EVENT_STREAM_UNAVAILABLE",
                 "PMS cannot follow chip changes right now (its database listener is not connected); try again shortly.");
         }
     }
@@ -127,7 +127,7 @@ public sealed class FtmChipEventHub(
 
     private void ShuttingDown()
     {
-        var error = new PmsException(StatusCode.Unavailable, "SERVER_SHUTTING_DOWN",
+        var error = PmsErrors.Unavailable("SERVER_SHUTTING_DOWN",
             "This PMS server is shutting down. Watch again (another replica answers) and call ListFtmChips to catch up.");
         foreach (var subscription in _subscriptions.Values)
         {
@@ -146,7 +146,7 @@ public sealed class FtmChipEventHub(
             }
             _listening = NewSignal();
         }
-        var error = new PmsException(StatusCode.Unavailable, "EVENT_STREAM_INTERRUPTED",
+        var error = PmsErrors.Unavailable("EVENT_STREAM_INTERRUPTED",
             "PMS lost its connection to chip changes; some may have been missed. Watch again and call ListFtmChips to catch up.");
         foreach (var subscription in _subscriptions.Values)
         {
@@ -192,7 +192,7 @@ public sealed class FtmChipEventHub(
             if (!_channel.Writer.TryWrite(change))
             {
                 hub.OnSlowSubscriber(capacity);
-                Complete(new PmsException(StatusCode.ResourceExhausted, "WATCH_TOO_SLOW",
+                Complete(PmsErrors.ResourceExhausted("WATCH_TOO_SLOW",
                     "This watch fell too far behind and was ended. Watch again and call ListFtmChips to catch up."));
             }
         }

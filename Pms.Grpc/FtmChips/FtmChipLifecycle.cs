@@ -37,14 +37,14 @@ public sealed class FtmChipLifecycle(
         var violations = new List<FieldViolation>();
         CheckName(violations, "make", make);
         CheckName(violations, "model", model);
-        FtmChipErrors.ThrowIfAny(violations);
+        PmsErrors.ThrowIfAny(violations);
 
         var partner = await gate.RequireCertifiedProviderAsync(caller, cancellationToken);
         // The index below decides races; this answers the common case without a failed insert.
         if (await db.FtmChips.AnyAsync(c => c.PartnerId == partner.Id && c.Make == make && c.Model == model
             && c.Status != FtmChipStatus.Rejected && c.Status != FtmChipStatus.Deactivated, cancellationToken))
         {
-            FtmChipErrors.AlreadyExists(make, model);
+            throw FtmChipErrors.AlreadyExists(make, model);
         }
         var now = Now();
         var chip = new FtmChip
@@ -76,7 +76,7 @@ public sealed class FtmChipLifecycle(
         catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: ActiveMakeModelIndex })
         {
             // The partial unique index decides, so two concurrent adds of one make and model cannot both succeed.
-            FtmChipErrors.AlreadyExists(make, model);
+            throw FtmChipErrors.AlreadyExists(make, model);
         }
         return chip;
     }
@@ -164,7 +164,7 @@ public sealed class FtmChipLifecycle(
         var chip = await db.FtmChips.FirstOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (chip is null)
         {
-            FtmChipErrors.NotFound();
+            throw FtmChipErrors.NotFound();
         }
         var actor = FtmChipStateMachine.ActorFor(caller.IsAdmin, caller.IsService, caller.PartnerId, chip.PartnerId);
         var decision = FtmChipStateMachine.Decide(chip.Status, command, actor);
@@ -172,11 +172,11 @@ public sealed class FtmChipLifecycle(
         if (decision.Verdict is not (FtmChipVerdict.NotFound or FtmChipVerdict.PermissionDenied)
             && etag.Length > 0 && etag != FtmChipNames.ETag(chip))
         {
-            FtmChipErrors.ETagMismatch();
+            throw FtmChipErrors.ETagMismatch();
         }
         if (!decision.IsAllowed)
         {
-            FtmChipErrors.Refuse(decision, chip.Status, command);
+            throw FtmChipErrors.Refuse(decision, chip.Status, command);
         }
         return chip;
     }
@@ -206,7 +206,7 @@ public sealed class FtmChipLifecycle(
         }
         catch (DbUpdateConcurrencyException)
         {
-            FtmChipErrors.ConcurrentModification();
+            throw FtmChipErrors.ConcurrentModification();
         }
     }
 
@@ -225,7 +225,7 @@ public sealed class FtmChipLifecycle(
         {
             violations.Add(new("comment", $"comment must be at most {MaxCommentLength} characters."));
         }
-        FtmChipErrors.ThrowIfAny(violations);
+        PmsErrors.ThrowIfAny(violations);
         return id;
     }
 

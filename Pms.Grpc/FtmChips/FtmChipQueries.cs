@@ -53,7 +53,7 @@ public sealed class FtmChipQueries(PmsDbContext db, IFtmProviderGate gate, FtmCh
         var chip = await VisiblePartnerAsync(caller, cancellationToken) is { } partnerId
             ? await OwnChipById(db, id, partnerId, cancellationToken)
             : await AnyChipById(db, id, cancellationToken);
-        return chip ?? NotFound();
+        return chip ?? throw FtmChipErrors.NotFound();
     }
 
     /// <summary>
@@ -66,18 +66,15 @@ public sealed class FtmChipQueries(PmsDbContext db, IFtmProviderGate gate, FtmCh
         switch (chip.Status)
         {
             case FtmChipStatus.Rejected:
-                PmsErrors.FailedPrecondition("FTM_CHIP_REJECTED", "The chip was rejected; its certificate is not available.", "PMS_FTM_ERROR_008");
-                break;
+                throw PmsErrors.FailedPrecondition("FTM_CHIP_REJECTED", "The chip was rejected; its certificate is not available.", "PMS_FTM_ERROR_008");
             case FtmChipStatus.Deactivated:
-                PmsErrors.FailedPrecondition("FTM_CHIP_DEACTIVATED", "The chip is deactivated; its certificate is not available.", "PMS_FTM_ERROR_009");
-                break;
+                throw PmsErrors.FailedPrecondition("FTM_CHIP_DEACTIVATED", "The chip is deactivated; its certificate is not available.", "PMS_FTM_ERROR_009");
         }
         if (chip.CaSignedCertificatePem is not { } caSigned || chip.MosipSignedCertificatePem is not { } mosipSigned
             || chip.CertificateUploadedAt is not { } uploadedAt || chip.CaSignedNotAfter is not { } caNotAfter
             || chip.MosipSignedNotBefore is not { } mosipNotBefore || chip.MosipSignedNotAfter is not { } mosipNotAfter)
         {
-            PmsErrors.FailedPrecondition("FTM_CHIP_CERTIFICATE_NOT_UPLOADED", "No certificate has been uploaded for this chip yet.", "PMS_FTM_ERROR_011");
-            return null!;
+            throw PmsErrors.FailedPrecondition("FTM_CHIP_CERTIFICATE_NOT_UPLOADED", "No certificate has been uploaded for this chip yet.", "PMS_FTM_ERROR_011");
         }
 
         var parsed = CertificateParser.ParseSingle(Encoding.ASCII.GetBytes(caSigned));
@@ -116,7 +113,7 @@ public sealed class FtmChipQueries(PmsDbContext db, IFtmProviderGate gate, FtmCh
                 violations.Add(new("partner_id", "partner_id must be a partner's id (a UUID)."));
             }
         }
-        FtmChipErrors.ThrowIfAny(violations);
+        PmsErrors.ThrowIfAny(violations);
         var pageSize = ListPaging.PageSize(query.PageSize);
         var (field, descending) = OrderBy(query.OrderBy);
 
@@ -214,14 +211,8 @@ public sealed class FtmChipQueries(PmsDbContext db, IFtmProviderGate gate, FtmCh
     {
         var violations = new List<FieldViolation>();
         var id = ParseChipId(violations, chipId);
-        FtmChipErrors.ThrowIfAny(violations);
+        PmsErrors.ThrowIfAny(violations);
         return id;
-    }
-
-    private static FtmChip NotFound()
-    {
-        FtmChipErrors.NotFound();
-        return null!;
     }
 
     // Paging refuses a bad order_by or page_token with VALIDATION_FAILED, as the contract says.

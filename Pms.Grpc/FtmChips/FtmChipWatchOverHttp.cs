@@ -165,7 +165,7 @@ public static class FtmChipWatchOverHttp
         {
             violations.Add(new FieldViolation("status", $"status '{Truncate(statusText)}' is not a chip status (e.g. FTM_CHIP_STATUS_APPROVED)."));
         }
-        FtmChipErrors.ThrowIfAny(violations);
+        PmsErrors.ThrowIfAny(violations);
         return (partnerId, FtmChipGrpcService.StatusFilter(status, "status"));
     }
 
@@ -201,10 +201,9 @@ public static class FtmChipWatchOverHttp
         if (ExceptionMappingInterceptor.IsDatabaseUnreachable(exception))
         {
             logger.LogWarning("{Path} answered UNAVAILABLE: PostgreSQL cannot be reached ({Error}).", Path, exception.GetBaseException().Message);
-            return new PmsException(StatusCode.Unavailable, "DATABASE_UNAVAILABLE", "PMS cannot reach its database right now; retry in a few seconds.");
+            return PmsErrors.DatabaseUnavailable();
         }
         logger.LogError(exception, "Unhandled error in {Path}", Path);
-        return new PmsException(StatusCode.Internal, "INTERNAL",
-            "PMS failed to handle the request. The error was logged; try again or contact the operator.");
+        return PmsErrors.Internal();
     }
 }

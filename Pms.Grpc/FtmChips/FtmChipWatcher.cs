@@ -18,7 +18,7 @@ public sealed class FtmChipWatcher(PmsDbContext db, IFtmProviderGate gate, FtmCh
         {
             if (!Guid.TryParse(partnerId.Trim(), out var parsed))
             {
-                FtmChipErrors.Invalid([new FieldViolation("partner_id", "partner_id must be a partner's id (a UUID).")]);
+                throw PmsErrors.InvalidFields([new FieldViolation("partner_id", "partner_id must be a partner's id (a UUID).")]);
             }
             partnerFilter = parsed;
         }

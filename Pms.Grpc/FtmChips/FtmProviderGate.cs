@@ -20,7 +20,7 @@ public sealed class FtmProviderGate(PartnerAccess access, PmsDbContext db, TimeP
     {
         if (partner.PartnerType != PartnerType.FtmProvider)
         {
-            PmsErrors.PermissionDenied("ROLE_NOT_ALLOWED", "FTM chips are for FTM providers only.");
+            throw PmsErrors.PermissionDenied("ROLE_NOT_ALLOWED", "FTM chips are for FTM providers only.");
         }
         return partner;
     }
@@ -34,12 +34,12 @@ public sealed class FtmProviderGate(PartnerAccess access, PmsDbContext db, TimeP
             .FirstOrDefaultAsync(cancellationToken);
         if (mosipSignedNotAfter is null)
         {
-            PmsErrors.FailedPrecondition("PARTNER_CERTIFICATE_REQUIRED",
+            throw PmsErrors.FailedPrecondition("PARTNER_CERTIFICATE_REQUIRED",
                 "Upload your partner certificate first: FTM services need a MOSIP-signed partner certificate.");
         }
         if (mosipSignedNotAfter <= time.GetUtcNow())
         {
-            PmsErrors.FailedPrecondition("PARTNER_CERTIFICATE_EXPIRED",
+            throw PmsErrors.FailedPrecondition("PARTNER_CERTIFICATE_EXPIRED",
                 $"Your MOSIP-signed partner certificate expired on {mosipSignedNotAfter:u}; re-upload your partner certificate so that FTM services can function.");
         }
         return partner;

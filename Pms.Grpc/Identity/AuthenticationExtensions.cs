@@ -36,14 +36,14 @@ public static class AuthenticationExtensions
                         if (!Guid.TryParse(principal.FindFirst(PmsClaims.SessionId)?.Value, out var sessionId)
                             || !Guid.TryParse(principal.FindFirst(PmsClaims.Subject)?.Value, out var userId))
                         {
-                            context.Fail(new SessionEndedException(SessionState.Revoked));
+                            context.Fail(SessionEnded(SessionState.Revoked));
                             return;
                         }
                         var state = await context.HttpContext.RequestServices.GetRequiredService<SessionRegistry>()
                             .CheckAsync(sessionId, userId, context.HttpContext.RequestAborted);
                         if (state != SessionState.Active)
                         {
-                            context.Fail(new SessionEndedException(state));
+                            context.Fail(SessionEnded(state));
                         }
                     },
                     OnChallenge = async context =>
@@ -60,19 +60,17 @@ public static class AuthenticationExtensions
                             return;
                         }
                         context.HandleResponse();
-                        var (reason, message) = context.AuthenticateFailure switch
+                        var refusal = context.AuthenticateFailure switch
                         {
-                            SecurityTokenExpiredException => ("TOKEN_EXPIRED", "The access token has expired; refresh the session or sign in again."),
-                            SessionEndedException { State: SessionState.Expired } =>
-                                ("SESSION_EXPIRED", "The session reached its absolute lifetime; sign in again."),
-                            SessionEndedException =>
-                                ("SESSION_REVOKED", "This session was ended (sign-out, password change or reset, or deactivation); sign in again."),
-                            not null => ("INVALID_TOKEN", "The access token is not valid (bad signature, issuer or format); sign in again."),
+                            PmsException sessionEnded => sessionEnded,
+                            SecurityTokenExpiredException =>
+                                PmsErrors.Unauthenticated("TOKEN_EXPIRED", "The access token has expired; refresh the session or sign in again."),
+                            not null => PmsErrors.Unauthenticated("INVALID_TOKEN", "The access token is not valid (bad signature, issuer or format); sign in again."),
                             null when string.IsNullOrEmpty(context.Request.Headers.Authorization) =>
-                                ("AUTHENTICATION_REQUIRED", "Sign in first: send 'authorization: Bearer <access token>'."),
-                            null => ("INVALID_TOKEN", "The authorization header must be 'Bearer <access token>'."),
+                                PmsErrors.Unauthenticated("AUTHENTICATION_REQUIRED", "Sign in first: send 'authorization: Bearer <access token>'."),
+                            null => PmsErrors.Unauthenticated("INVALID_TOKEN", "The authorization header must be 'Bearer <access token>'."),
                         };
-                        await WriteGrpcErrorAsync(context.HttpContext, StatusCode.Unauthenticated, reason, message);
+                        await GrpcErrorResponse.WriteAsync(context.HttpContext, refusal);
                     },
                     OnForbidden = context =>
                     {
@@ -81,8 +79,8 @@ public static class AuthenticationExtensions
                             return Task.CompletedTask;
                         }
                         var roles = string.Join(", ", context.Principal?.FindAll(PmsClaims.Role).Select(c => c.Value) ?? []);
-                        return WriteGrpcErrorAsync(context.HttpContext, StatusCode.PermissionDenied, "ROLE_NOT_ALLOWED",
-                            $"Your role ({(roles.Length == 0 ? "none" : roles)}) may not call {context.Request.Path.Value?.TrimStart('/')}.");
+                        return GrpcErrorResponse.WriteAsync(context.HttpContext, PmsErrors.PermissionDenied("ROLE_NOT_ALLOWED",
+                            $"Your role ({(roles.Length == 0 ? "none" : roles)}) may not call {context.Request.Path.Value?.TrimStart('/')}."));
                     },
                 };
             });
@@ -102,6 +100,8 @@ public static class AuthenticationExtensions
         RestStatus.IsGrpc(http.Request) || http.GetEndpoint()?.Metadata is { } metadata
             && (metadata.GetMetadata<GrpcMethodMetadata>() is not null || metadata.GetMetadata<RestStatus.RestEndpoint>() is not null);
 
-    private static Task WriteGrpcErrorAsync(HttpContext http, StatusCode code, string reason, string message) =>
-        GrpcErrorResponse.WriteAsync(http, new PmsException(code, reason, message));
+    /// <summary>The access token is genuine but its session is over: the refusal the challenge answers with.</summary>
+    private static PmsException SessionEnded(SessionState state) => state == SessionState.Expired
+        ? PmsErrors.Unauthenticated("SESSION_EXPIRED", "The session reached its absolute lifetime; sign in again.")
+        : PmsErrors.Unauthenticated("SESSION_REVOKED", "This session was ended (sign-out, password change or reset, or deactivation); sign in again.");
 }

@@ -12,7 +12,7 @@ public sealed record CurrentUser(Guid UserId, string Username, IReadOnlySet<stri
     public bool IsPartner => PartnerId is not null;
 
     /// <summary>The partner the caller acts for; refuses callers that are not partners.</summary>
-    public Guid RequirePartnerId() => PartnerId ?? throw new PmsException(StatusCode.PermissionDenied,
+    public Guid RequirePartnerId() => PartnerId ?? throw PmsErrors.PermissionDenied(
         "ROLE_NOT_ALLOWED", "Only a registered partner may do this.");
 
     public static CurrentUser From(ClaimsPrincipal principal)
@@ -20,7 +20,7 @@ public sealed record CurrentUser(Guid UserId, string Username, IReadOnlySet<stri
         var subject = principal.FindFirst(PmsClaims.Subject)?.Value;
         if (!Guid.TryParse(subject, out var userId))
         {
-            PmsErrors.Unauthenticated("AUTHENTICATION_REQUIRED",
+            throw PmsErrors.Unauthenticated("AUTHENTICATION_REQUIRED",
                 "Sign in first: send 'authorization: Bearer <access token>'.");
         }
         var partnerId = Guid.TryParse(principal.FindFirst(PmsClaims.PartnerId)?.Value, out var p) ? p : (Guid?)null;

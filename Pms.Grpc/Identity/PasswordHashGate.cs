@@ -48,7 +48,7 @@ public sealed class PasswordHashGate
             if (Interlocked.Increment(ref _queued) > _maxQueued)
             {
                 Interlocked.Decrement(ref _queued);
-                PmsErrors.ResourceExhausted("SERVER_BUSY",
+                throw PmsErrors.ResourceExhausted("SERVER_BUSY",
                     "PMS is busy checking other passwords right now; retry after the suggested delay.", ExceptionMappingInterceptor.ServerBusyRetryDelay);
             }
             try

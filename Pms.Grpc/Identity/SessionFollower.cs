@@ -53,8 +53,8 @@ public sealed class SessionFollower : IDisposable
 
     /// <summary>What the client is told when the stream ends because of its session.</summary>
     public PmsException Refusal() => (SessionState)Volatile.Read(ref _state) == SessionState.Expired
-        ? new PmsException(StatusCode.Unauthenticated, "TOKEN_EXPIRED", "The access token has expired; refresh the session and watch again.")
-        : new PmsException(StatusCode.Unauthenticated, "SESSION_REVOKED",
+        ? PmsErrors.Unauthenticated("TOKEN_EXPIRED", "The access token has expired; refresh the session and watch again.")
+        : PmsErrors.Unauthenticated("SESSION_REVOKED",
             "This session was ended (sign-out, password change or reset, or deactivation); sign in again.");
 
     public void Dispose()

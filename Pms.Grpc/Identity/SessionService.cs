@@ -47,7 +47,7 @@ public sealed class SessionService(
     {
         if (string.IsNullOrWhiteSpace(username) || string.IsNullOrEmpty(password) || username.Length > 64 || password.Length > 256)
         {
-            PmsErrors.Unauthenticated("INVALID_CREDENTIALS", InvalidCredentialsMessage);
+            throw PmsErrors.Unauthenticated("INVALID_CREDENTIALS", InvalidCredentialsMessage);
         }
 
         var normalized = UserNames.Normalize(username);
@@ -57,7 +57,7 @@ public sealed class SessionService(
         if (!user.IsEnabled || user.Partner?.Status == PartnerStatus.Deactivated)
         {
             await audit.RecordAsync(AuditEntry.ForUser(user, "LOGIN_REFUSED_DEACTIVATED", AuditEntry.Failure), cancellationToken);
-            PmsErrors.FailedPrecondition("PARTNER_DEACTIVATED",
+            throw PmsErrors.FailedPrecondition("PARTNER_DEACTIVATED",
                 "This account is deactivated. Ask the partner admin to activate it again.");
         }
 
@@ -83,7 +83,7 @@ public sealed class SessionService(
             await audit.RecordAsync(user is null
                 ? new AuditEntry("LOGIN_FAILED", "user", "", null, username.Trim(), Outcome: AuditEntry.Failure)
                 : AuditEntry.ForUser(user, "LOGIN_FAILED", AuditEntry.Failure), cancellationToken);
-            PmsErrors.Unauthenticated("INVALID_CREDENTIALS", InvalidCredentialsMessage);
+            throw PmsErrors.Unauthenticated("INVALID_CREDENTIALS", InvalidCredentialsMessage);
         }
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
@@ -103,7 +103,7 @@ public sealed class SessionService(
         var stored = await FindRefreshTokenAsync(refreshToken, cancellationToken);
         if (stored is null || stored.ExpiresAt <= now)
         {
-            PmsErrors.Unauthenticated("INVALID_REFRESH_TOKEN", "The refresh token is unknown or expired; sign in again.");
+            throw PmsErrors.Unauthenticated("INVALID_REFRESH_TOKEN", "The refresh token is unknown or expired; sign in again.");
         }
 
         // One transaction: the claim's row lock makes a concurrent refresh of the same token wait until the winner's
@@ -142,17 +142,17 @@ public sealed class SessionService(
         if (!user.IsEnabled || user.Partner?.Status == PartnerStatus.Deactivated)
         {
             await RevokeSessionAsync(stored.FamilyId, now, cancellationToken);
-            PmsErrors.FailedPrecondition("PARTNER_DEACTIVATED", "This account is deactivated.");
+            throw PmsErrors.FailedPrecondition("PARTNER_DEACTIVATED", "This account is deactivated.");
         }
 
         var session = await db.Sessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == stored.FamilyId, cancellationToken);
         if (session is null || session.RevokedAt is not null)
         {
-            PmsErrors.Unauthenticated("INVALID_REFRESH_TOKEN", "The session was ended; sign in again.");
+            throw PmsErrors.Unauthenticated("INVALID_REFRESH_TOKEN", "The session was ended; sign in again.");
         }
         if (session.ExpiresAt <= now)
         {
-            PmsErrors.Unauthenticated("SESSION_EXPIRED",
+            throw PmsErrors.Unauthenticated("SESSION_EXPIRED",
                 $"Sessions last at most {Jwt.SessionLifetime.TotalHours:0.#} hours from sign-in, however often they are refreshed; sign in again.");
         }
 
@@ -195,7 +195,7 @@ public sealed class SessionService(
                 Comment = "A refresh token was presented again after rotation; the whole session was revoked.",
             }, cancellationToken);
         }
-        PmsErrors.Unauthenticated("INVALID_REFRESH_TOKEN", "The refresh token was already used or revoked; sign in again.");
+        throw PmsErrors.Unauthenticated("INVALID_REFRESH_TOKEN", "The refresh token was already used or revoked; sign in again.");
     }
 
     /// <summary>Revokes the session the refresh token belongs to. Unknown or already revoked tokens are fine.</summary>

@@ -57,7 +57,7 @@ public sealed class SignInThrottle(PmsDbContext db, IOptions<PmsOptions> options
         if (attempt.Count > rule.PermitLimit)
         {
             var wait = attempt.WindowEnd - now;
-            PmsErrors.ResourceExhausted("SIGN_IN_THROTTLED",
+            throw PmsErrors.ResourceExhausted("SIGN_IN_THROTTLED",
                 $"Too many sign-in attempts for this account; try again in {Math.Max(1, Math.Ceiling(wait.TotalSeconds)):0} s.", wait);
         }
         return attempt;

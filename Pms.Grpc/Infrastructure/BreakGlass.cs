@@ -57,11 +57,11 @@ public static class BreakGlass
         var admin = await db.Users.FirstOrDefaultAsync(u => u.NormalizedUsername == normalized, cancellationToken);
         if (admin is null || !admin.Roles.Contains(Roles.PartnerAdmin))
         {
-            PmsErrors.NotFound("ADMIN_NOT_FOUND", $"There is no {Roles.PartnerAdmin} named '{username}'.");
+            throw PmsErrors.NotFound("ADMIN_NOT_FOUND", $"There is no {Roles.PartnerAdmin} named '{username}'.");
         }
         var violations = new List<FieldViolation>();
         PartnerRules.CheckPassword(violations, "password", password, admin.Username);
-        PartnerRules.ThrowIfAny(violations);
+        PmsErrors.ThrowIfAny(violations);
 
         var time = services.GetRequiredService<TimeProvider>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

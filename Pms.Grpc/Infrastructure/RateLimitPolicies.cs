@@ -51,8 +51,8 @@ public static class RateLimitPolicies
             {
                 var retry = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
                 var seconds = Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds));
-                return new ValueTask(GrpcErrorResponse.WriteAsync(context.HttpContext, new PmsException(StatusCode.ResourceExhausted,
-                    "RATE_LIMITED", $"Too many calls of this kind from you; try again in {seconds} s.") { RetryDelay = TimeSpan.FromSeconds(seconds) }));
+                return new ValueTask(GrpcErrorResponse.WriteAsync(context.HttpContext, PmsErrors.ResourceExhausted(
+                    "RATE_LIMITED", $"Too many calls of this kind from you; try again in {seconds} s.", TimeSpan.FromSeconds(seconds))));
             };
         });
         return services;

@@ -17,7 +17,7 @@ public static class ListPaging
     {
         if (requested < 0)
         {
-            PmsErrors.InvalidArgument("VALIDATION_FAILED", "page_size must not be negative.", field: "page_size");
+            throw PmsErrors.InvalidField("page_size", "page_size must not be negative.");
         }
         return requested == 0 ? DefaultPageSize : Math.Min(requested, MaxPageSize);
     }
@@ -34,8 +34,8 @@ public static class ListPaging
         var direction = parts.Length > 1 ? parts[1].ToLowerInvariant() : "asc";
         if (parts.Length > 2 || !allowed.Contains(field) || direction is not ("asc" or "desc"))
         {
-            PmsErrors.InvalidArgument("VALIDATION_FAILED",
-                $"order_by must be one of {string.Join(", ", allowed)}, optionally followed by 'asc' or 'desc'.", field: "order_by");
+            throw PmsErrors.InvalidField("order_by",
+                $"order_by must be one of {string.Join(", ", allowed)}, optionally followed by 'asc' or 'desc'.");
         }
         return (field, direction == "desc");
     }
@@ -64,10 +64,7 @@ public static class ListPaging
         catch (Exception ex) when (ex is JsonException or FormatException or ArgumentException)
         {
         }
-        PmsErrors.InvalidArgument("VALIDATION_FAILED",
-            "page_token is not valid for this query; start again without it (filters and order_by must stay the same across pages).",
-            field: "page_token");
-        return null;
+        throw PmsErrors.InvalidField("page_token", "page_token is not valid for this query; start again without it (filters and order_by must stay the same across pages).");
     }
 
     private static string Fingerprint(string query) =>

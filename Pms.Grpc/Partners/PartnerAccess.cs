@@ -57,11 +57,11 @@ public sealed class PartnerAccess(PmsDbContext db, ConsentPolicy consent, Partne
     {
         if (partner is null)
         {
-            PmsErrors.Unauthenticated("INVALID_TOKEN", "The access token names a partner that does not exist; sign in again.");
+            throw PmsErrors.Unauthenticated("INVALID_TOKEN", "The access token names a partner that does not exist; sign in again.");
         }
         if (partner.Status == PartnerStatus.Deactivated)
         {
-            PmsErrors.FailedPrecondition("PARTNER_DEACTIVATED",
+            throw PmsErrors.FailedPrecondition("PARTNER_DEACTIVATED",
                 "This partner is deactivated. Ask the partner admin to activate it again.");
         }
         return partner;
@@ -71,7 +71,7 @@ public sealed class PartnerAccess(PmsDbContext db, ConsentPolicy consent, Partne
     {
         if (!consent.HasCurrentConsent(partner))
         {
-            PmsErrors.FailedPrecondition("CONSENT_REQUIRED",
+            throw PmsErrors.FailedPrecondition("CONSENT_REQUIRED",
                 $"Accept the current terms and conditions (version {ConsentPolicy.CurrentVersion}) first: " +
                 "read them with GetTermsAndConditions, then call AcceptTermsAndConditions.");
         }

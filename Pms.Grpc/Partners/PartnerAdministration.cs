@@ -28,7 +28,7 @@ public sealed class PartnerAdministration(
         var partner = await directory.FindAsync(id, cancellationToken);
         if (partner.Status == PartnerStatus.Deactivated)
         {
-            ThrowInvalidTransition(partner.Status, "The partner is already deactivated.");
+            throw InvalidTransition(partner.Status, "The partner is already deactivated.");
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -50,11 +50,11 @@ public sealed class PartnerAdministration(
         var partner = await directory.FindAsync(id, cancellationToken);
         if (partner.Status == PartnerStatus.Active)
         {
-            ThrowInvalidTransition(partner.Status, "The partner is already active.");
+            throw InvalidTransition(partner.Status, "The partner is already active.");
         }
         if (!await db.PartnerCertificates.AnyAsync(c => c.PartnerId == id && c.IsCurrent, cancellationToken))
         {
-            PmsErrors.FailedPrecondition("PARTNER_CERTIFICATE_REQUIRED",
+            throw PmsErrors.FailedPrecondition("PARTNER_CERTIFICATE_REQUIRED",
                 "The partner has no accepted partner certificate; it becomes active by uploading one.");
         }
 
@@ -79,7 +79,7 @@ public sealed class PartnerAdministration(
         }
         PartnerRules.CheckText(violations, "organization_name", organizationName, PartnerRules.MaxOrganizationLength);
         PartnerRules.CheckComment(violations, comment);
-        PartnerRules.ThrowIfAny(violations);
+        PmsErrors.ThrowIfAny(violations);
 
         var partner = await directory.FindAsync(PartnerDirectory.ParseId(partnerId), cancellationToken);
         var oldName = partner.OrganizationName;
@@ -113,14 +113,12 @@ public sealed class PartnerAdministration(
             violations.Add(new("partner_id", "partner_id is required."));
         }
         PartnerRules.CheckComment(violations, comment);
-        PartnerRules.ThrowIfAny(violations);
+        PmsErrors.ThrowIfAny(violations);
         return PartnerDirectory.ParseId(partnerId);
     }
 
-    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    private static void ThrowInvalidTransition(PartnerStatus current, string message) =>
-        throw new PmsException(StatusCode.FailedPrecondition, "INVALID_STATE_TRANSITION", message,
-            metadata: new Dictionary<string, string> { ["current_status"] = PartnerKinds.ApiName(current) });
+    private static PmsException InvalidTransition(PartnerStatus current, string message) =>
+        PmsErrors.InvalidStateTransition(PartnerKinds.ApiName(current), message);
 
     private static string? NullIfEmpty(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

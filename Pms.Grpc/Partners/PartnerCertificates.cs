@@ -99,7 +99,7 @@ public sealed class PartnerCertificates(
             id = PartnerDirectory.ParseId(partnerId);
             if (!await db.Partners.AnyAsync(p => p.Id == id, cancellationToken))
             {
-                PartnerDirectory.NotFound();
+                throw PartnerDirectory.NotFound();
             }
         }
         else
@@ -108,7 +108,7 @@ public sealed class PartnerCertificates(
             // Another partner's id answers exactly as an unknown one.
             if (!string.IsNullOrWhiteSpace(partnerId) && !(Guid.TryParse(partnerId.Trim(), out var asked) && asked == partner.Id))
             {
-                PartnerDirectory.NotFound();
+                throw PartnerDirectory.NotFound();
             }
             id = partner.Id;
         }
@@ -117,7 +117,7 @@ public sealed class PartnerCertificates(
             .FirstOrDefaultAsync(c => c.PartnerId == id && c.IsCurrent, cancellationToken);
         if (current is null)
         {
-            PmsErrors.NotFound("PARTNER_CERTIFICATE_NOT_FOUND", "The partner has not uploaded a partner certificate yet.", "KER-PCM-012");
+            throw PmsErrors.NotFound("PARTNER_CERTIFICATE_NOT_FOUND", "The partner has not uploaded a partner certificate yet.", "KER-PCM-012");
         }
         return View(current, time.GetUtcNow());
     }

@@ -18,17 +18,16 @@ public sealed class PartnerDirectory(PmsDbContext db, PersonalDataProtector prot
     {
         if (string.IsNullOrWhiteSpace(partnerId))
         {
-            PmsErrors.InvalidFields([new FieldViolation("partner_id", "partner_id is required.")]);
+            throw PmsErrors.InvalidField("partner_id", "partner_id is required.");
         }
         if (!Guid.TryParse(partnerId.Trim(), out var id))
         {
-            NotFound();
+            throw NotFound();
         }
         return id;
     }
 
-    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    public static void NotFound() => PmsErrors.NotFound("PARTNER_NOT_FOUND", "No such partner.");
+    public static PmsException NotFound() => PmsErrors.NotFound("PARTNER_NOT_FOUND", "No such partner.");
 
     /// <summary>The tracked partner row, or PARTNER_NOT_FOUND.</summary>
     public async Task<Partner> FindAsync(Guid partnerId, CancellationToken cancellationToken)
@@ -36,7 +35,7 @@ public sealed class PartnerDirectory(PmsDbContext db, PersonalDataProtector prot
         var partner = await db.Partners.FirstOrDefaultAsync(p => p.Id == partnerId, cancellationToken);
         if (partner is null)
         {
-            NotFound();
+            throw NotFound();
         }
         return partner;
     }

@@ -63,7 +63,7 @@ public sealed class PartnerRegistration(
         var emailOwner = await EmailOwnerAsync(emailHash, cancellationToken);
         if (usernameTaken)
         {
-            ThrowUsernameTaken();
+            throw UsernameAlreadyExists();
         }
 
         var (partner, user) = NewAccount(form, normalizedUsername, emailHash, passwordHash);
@@ -94,7 +94,7 @@ public sealed class PartnerRegistration(
                 await AnswerTakenEmailAsync(form, racedOwner, cancellationToken);
                 return registered;
             }
-            ThrowUsernameTaken();
+            throw UsernameAlreadyExists();
         }
         return registered;
     }
@@ -152,12 +152,10 @@ public sealed class PartnerRegistration(
         return (partner, user);
     }
 
-    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    private static void ThrowUsernameTaken() =>
-        throw new PmsException(StatusCode.AlreadyExists, "USERNAME_ALREADY_EXISTS", UsernameTaken,
-            fieldViolations: [new FieldViolation("username", UsernameTaken)]);
+    private static PmsException UsernameAlreadyExists() =>
+        PmsErrors.AlreadyExists("USERNAME_ALREADY_EXISTS", UsernameTaken, field: "username");
 
-    private static void Validate(PartnerRegistrationForm form) => PartnerRules.ThrowIfAny(Violations(form));
+    private static void Validate(PartnerRegistrationForm form) => PmsErrors.ThrowIfAny(Violations(form));
 
     /// <summary>Every bad field of a (trimmed) form; also used at the edge so one refusal names them all.</summary>
     public static List<FieldViolation> Violations(PartnerRegistrationForm form)

@@ -94,15 +94,6 @@ public static class PartnerRules
         }
     }
 
-    /// <summary>Throws VALIDATION_FAILED with every violation collected, if there is any.</summary>
-    public static void ThrowIfAny(List<FieldViolation> violations)
-    {
-        if (violations.Count > 0)
-        {
-            PmsErrors.InvalidFields(violations);
-        }
-    }
-
     /// <summary>
     /// A plain address (no display name, no comments) with a local part of at most 64 characters and a domain
     /// name of dot-separated labels ending in a top-level name: what a mail server will actually deliver to.

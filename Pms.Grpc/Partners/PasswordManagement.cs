@@ -44,7 +44,7 @@ public sealed class PasswordManagement(
         email = email.Trim();
         var violations = new List<FieldViolation>();
         PartnerRules.CheckEmail(violations, "email", email);
-        PartnerRules.ThrowIfAny(violations);
+        PmsErrors.ThrowIfAny(violations);
 
         outbox.AddRequest(ResetMailKind, email);
         await db.SaveChangesAsync(cancellationToken);
@@ -166,7 +166,7 @@ public sealed class PasswordManagement(
         var user = await db.Users.FirstOrDefaultAsync(u => u.Id == caller.UserId, cancellationToken);
         if (user is null)
         {
-            PmsErrors.Unauthenticated("INVALID_TOKEN", "The access token names an account that does not exist; sign in again.");
+            throw PmsErrors.Unauthenticated("INVALID_TOKEN", "The access token names an account that does not exist; sign in again.");
         }
         CheckNewPassword(newPassword, user.Username);
 
@@ -177,7 +177,7 @@ public sealed class PasswordManagement(
                 == PasswordVerificationResult.Failed)
         {
             await audit.RecordAsync(AuditEntry.ForUser(user, "PASSWORD_CHANGE_REFUSED", AuditEntry.Failure), cancellationToken);
-            PmsErrors.InvalidArgument("INVALID_CURRENT_PASSWORD", "current_password is not your current password.", field: "current_password");
+            throw PmsErrors.InvalidArgument("INVALID_CURRENT_PASSWORD", "current_password is not your current password.", field: "current_password");
         }
         await throttle.GiveBackAsync(attempt, cancellationToken);
 
@@ -196,8 +196,7 @@ public sealed class PasswordManagement(
         db.ChangeTracker.Clear();
         await audit.RecordAsync(new AuditEntry("PASSWORD_RESET_TOKEN_INVALID", "user", user?.Id.ToString() ?? "", null, user?.Username ?? "",
             Outcome: AuditEntry.Failure, Comment: why), cancellationToken);
-        return new PmsException(StatusCode.InvalidArgument, "INVALID_RESET_TOKEN", InvalidResetTokenMessage,
-            fieldViolations: [new FieldViolation("reset_token", InvalidResetTokenMessage)]);
+        return PmsErrors.InvalidArgument("INVALID_RESET_TOKEN", InvalidResetTokenMessage, field: "reset_token");
     }
 
     // Nobody is signed in when a reset is asked for or used: no actor id.
@@ -214,6 +213,6 @@ public sealed class PasswordManagement(
     {
         var violations = new List<FieldViolation>();
         PartnerRules.CheckPassword(violations, "new_password", password, username);
-        PartnerRules.ThrowIfAny(violations);
+        PmsErrors.ThrowIfAny(violations);
     }
 }

@@ -55,12 +55,12 @@ public sealed class TermsAndConditions(PmsDbContext db, PartnerAccess access, Co
         version = version.Trim();
         if (version.Length == 0)
         {
-            PmsErrors.InvalidFields([new FieldViolation("version", "version is required: send the version GetTermsAndConditions returned.")]);
+            throw PmsErrors.InvalidFields([new FieldViolation("version", "version is required: send the version GetTermsAndConditions returned.")]);
         }
         var partner = await access.RequirePartnerAsync(user, cancellationToken);
         if (version != ConsentPolicy.CurrentVersion)
         {
-            PmsErrors.FailedPrecondition("TERMS_VERSION_MISMATCH",
+            throw PmsErrors.FailedPrecondition("TERMS_VERSION_MISMATCH",
                 $"Version '{version}' is not the current terms and conditions (version {ConsentPolicy.CurrentVersion}); read them again and accept that version.");
         }
         if (consent.HasCurrentConsent(partner))

@@ -145,7 +145,7 @@ public sealed class FtmChipGrpcService(FtmChipLifecycle lifecycle, FtmChipQuerie
         }
         if (!System.Enum.IsDefined(status))
         {
-            FtmChipErrors.Invalid([new FieldViolation(field, $"{field} {(int)status} is not a chip status.")]);
+            throw PmsErrors.InvalidFields([new FieldViolation(field, $"{field} {(int)status} is not a chip status.")]);
         }
         return (Entities.FtmChipStatus)(int)status;
     }

@@ -173,7 +173,7 @@ public sealed class PartnerGrpcService(
         }
         if (unknown.Count > 0)
         {
-            PmsErrors.InvalidFields(unknown);
+            throw PmsErrors.InvalidFields(unknown);
         }
         var page = await queries.ListAsync(new PartnerListQuery(
             request.PageSize,

@@ -42,24 +42,24 @@ public sealed class CaCertificateQueries(PmsDbContext db, TimeProvider time)
         var (field, descending) = ListPaging.OrderBy(query.OrderBy, [UploadedAt, NotAfter, Subject], UploadedAt, defaultDescending: true);
         if (query.ExpiringWithinDays < 0)
         {
-            PmsErrors.InvalidArgument(CertificateInput.ValidationFailed, "expiring_within_days must not be negative.", field: "expiring_within_days");
+            throw PmsErrors.InvalidField("expiring_within_days", "expiring_within_days must not be negative.");
         }
 
         if (query.Domain is { } d && !Enum.IsDefined(d))
         {
-            PmsErrors.InvalidArgument(CertificateInput.ValidationFailed, "partner_domain is not a known domain.", field: "partner_domain");
+            throw PmsErrors.InvalidField("partner_domain", "partner_domain is not a known domain.");
         }
 
         if (query.Type is { } t && !Enum.IsDefined(t))
         {
-            PmsErrors.InvalidArgument(CertificateInput.ValidationFailed, "type is not a known CA certificate type.", field: "type");
+            throw PmsErrors.InvalidField("type", "type is not a known CA certificate type.");
         }
 
         var fingerprint = $"{query.Domain}|{query.Type}|{query.SubjectContains}|{query.ExpiringWithinDays}|{field}|{descending}";
         var cursor = ListPaging.DecodeToken<Cursor>(query.PageToken, fingerprint);
         if (cursor is not null && (field == Subject ? cursor.Text is null : cursor.At is null))
         {
-            PmsErrors.InvalidArgument(CertificateInput.ValidationFailed, "page_token is not valid for this query; start again without it.", field: "page_token");
+            throw PmsErrors.InvalidField("page_token", "page_token is not valid for this query; start again without it.");
         }
 
         var rows = db.CaCertificates.AsNoTracking();
@@ -140,7 +140,7 @@ public sealed class CaCertificateQueries(PmsDbContext db, TimeProvider time)
     public async Task<CaCertificate> GetAsync(string certificateId, CancellationToken cancellationToken)
     {
         var id = ParseId(certificateId);
-        return await db.CaCertificates.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken) ?? ThrowNotFound();
+        return await db.CaCertificates.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, cancellationToken) ?? throw NotFound();
     }
 
     /// <summary>The certificate and its trust path, following the stored issuer links up to the ROOT.</summary>
@@ -191,15 +191,11 @@ public sealed class CaCertificateQueries(PmsDbContext db, TimeProvider time)
     {
         if (string.IsNullOrWhiteSpace(certificateId))
         {
-            PmsErrors.InvalidArgument(CertificateInput.ValidationFailed, "certificate_id is required.", field: "certificate_id");
+            throw PmsErrors.InvalidField("certificate_id", "certificate_id is required.");
         }
 
-        return Guid.TryParse(certificateId.Trim(), out var id) ? id : ThrowNotFound<Guid>();
+        return Guid.TryParse(certificateId.Trim(), out var id) ? id : throw NotFound();
     }
 
-    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    private static CaCertificate ThrowNotFound() => ThrowNotFound<CaCertificate>();
-
-    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    private static T ThrowNotFound<T>() => throw new PmsException(StatusCode.NotFound, NotFoundReason, "No such CA certificate.");
+    private static PmsException NotFound() => PmsErrors.NotFound(NotFoundReason, "No such CA certificate.");
 }

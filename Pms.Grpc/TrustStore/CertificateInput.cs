@@ -1,5 +1,6 @@
 using Pms.Grpc.Certificates;
 using Pms.Grpc.Data.Entities;
+using Pms.Grpc.Errors;
 
 namespace Pms.Grpc.TrustStore;
 
@@ -18,7 +19,7 @@ namespace Pms.Grpc.TrustStore;
 public static class CertificateInput
 {
     public const string TooLarge = "CERTIFICATE_DATA_TOO_LARGE";
-    public const string ValidationFailed = "VALIDATION_FAILED";
+    public const string ValidationFailed = PmsErrors.ValidationFailed;
 
     /// <summary>MOSIP keymanager's "partner domain missing or invalid".</summary>
     public const string MissingDomainCode = "KER-PCM-011";

@@ -64,7 +64,7 @@ public sealed class RequestValidationInterceptor : Interceptor
             {
                 violations.AddRange(formRules(message).Where(v => violations.All(known => known.Field != v.Field)));
             }
-            PmsErrors.InvalidFields(violations);
+            throw PmsErrors.InvalidFields(violations);
         }
     }
 

@@ -1,61 +1,65 @@
 using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Localization;
 using Mosip.Pms.V1;
+using Pms.Web.Client.Resources;
 
 namespace Pms.Web.Client.Shared;
 
-/// <summary>How the portal writes times, sizes and the contract's enum values for people.</summary>
+/// <summary>How the portal writes times, sizes and the contract's enum values for people, in the current language.</summary>
 public static class Display
 {
-    public static string DateTime(Timestamp? timestamp) =>
-        timestamp is null ? "—" : timestamp.ToDateTimeOffset().ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+    /// <summary>A time in UTC, written as the language writes dates (the pattern is the resource <c>Format_DateTime</c>:
+    /// ISO in English, day and month name in French and Arabic), with the language's month names.</summary>
+    public static string DateTime(IStringLocalizer<Strings> l, Timestamp? timestamp) =>
+        timestamp is null ? "—" : timestamp.ToDateTimeOffset().ToString(l["Format_DateTime"], CultureInfo.CurrentCulture);
 
-    public static string Date(Timestamp? timestamp) =>
-        timestamp is null ? "—" : timestamp.ToDateTimeOffset().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    public static string Date(IStringLocalizer<Strings> l, Timestamp? timestamp) =>
+        timestamp is null ? "—" : timestamp.ToDateTimeOffset().ToString(l["Format_Date"], CultureInfo.CurrentCulture);
 
     /// <summary>The ISO form for a <c>&lt;time datetime&gt;</c> attribute.</summary>
     public static string? Iso(Timestamp? timestamp) =>
         timestamp?.ToDateTimeOffset().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
-    public static string Size(long bytes) => bytes switch
+    /// <summary>A file size with the language's units and decimal separator (1,5 Ko in French).</summary>
+    public static string Size(IStringLocalizer<Strings> l, long bytes) => bytes switch
     {
-        < 1024 => $"{bytes} bytes",
-        < 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.#} KB"),
-        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * 1024.0):0.##} MB"),
+        < 1024 => l["Size_Bytes", bytes],
+        < 1024 * 1024 => l["Size_Kilobytes", (bytes / 1024.0).ToString("0.#", CultureInfo.CurrentCulture)],
+        _ => l["Size_Megabytes", (bytes / (1024.0 * 1024.0)).ToString("0.##", CultureInfo.CurrentCulture)],
     };
 
     /// <summary>How people name a chip model: make and model.</summary>
     public static string ChipName(FtmChip chip) => $"{chip.Make} {chip.Model}";
 
-    public static string Count(int n, string one, string many) => n == 1 ? $"1 {one}" : $"{n.ToString(CultureInfo.InvariantCulture)} {many}";
-
     /// <summary>The status names MOSIP's portal shows for FTM chips.</summary>
-    public static string Status(FtmChipStatus status) => status switch
+    public static string Status(IStringLocalizer<Strings> l, FtmChipStatus status) => status switch
     {
-        FtmChipStatus.PendingCertUpload => "Pending for Certificate Upload",
-        FtmChipStatus.PendingApproval => "Pending for Approval",
-        FtmChipStatus.Approved => "Approved",
-        FtmChipStatus.Rejected => "Rejected",
-        FtmChipStatus.Deactivated => "Deactivated",
-        _ => "Unknown",
+        FtmChipStatus.PendingCertUpload => l["ChipStatus_PendingCertUpload"],
+        FtmChipStatus.PendingApproval => l["ChipStatus_PendingApproval"],
+        FtmChipStatus.Approved => l["ChipStatus_Approved"],
+        FtmChipStatus.Rejected => l["ChipStatus_Rejected"],
+        FtmChipStatus.Deactivated => l["ChipStatus_Deactivated"],
+        _ => l["Common_Unknown"],
     };
 
-    public static string Status(PartnerStatus status) => status switch
+    public static string Status(IStringLocalizer<Strings> l, PartnerStatus status) => status switch
     {
-        PartnerStatus.InProgress => "In progress",
-        PartnerStatus.Active => "Active",
-        PartnerStatus.Deactivated => "Deactivated",
-        _ => "Unknown",
+        PartnerStatus.InProgress => l["PartnerStatus_InProgress"],
+        PartnerStatus.Active => l["PartnerStatus_Active"],
+        PartnerStatus.Deactivated => l["PartnerStatus_Deactivated"],
+        _ => l["Common_Unknown"],
     };
 
-    public static string Type(PartnerType type) => type switch
+    public static string Type(IStringLocalizer<Strings> l, PartnerType type) => type switch
     {
-        PartnerType.FtmProvider => "FTM Chip Provider",
-        PartnerType.DeviceProvider => "Device Provider",
-        PartnerType.AuthPartner => "Authentication Partner",
-        _ => "Unknown",
+        PartnerType.FtmProvider => l["PartnerType_FtmProvider"],
+        PartnerType.DeviceProvider => l["PartnerType_DeviceProvider"],
+        PartnerType.AuthPartner => l["PartnerType_AuthPartner"],
+        _ => l["Common_Unknown"],
     };
 
+    /// <summary>MOSIP's names of the partner domains: codes, the same in every language.</summary>
     public static string Domain(PartnerDomain domain) => domain switch
     {
         PartnerDomain.Ftm => "FTM",
@@ -64,10 +68,10 @@ public static class Display
         _ => "—",
     };
 
-    public static string Type(CaCertificateType type) => type switch
+    public static string Type(IStringLocalizer<Strings> l, CaCertificateType type) => type switch
     {
-        CaCertificateType.Root => "Root CA",
-        CaCertificateType.Intermediate => "Intermediate CA",
+        CaCertificateType.Root => l["CaType_Root"],
+        CaCertificateType.Intermediate => l["CaType_Intermediate"],
         _ => "—",
     };
 

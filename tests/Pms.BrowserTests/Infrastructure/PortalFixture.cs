@@ -96,14 +96,15 @@ public sealed class PortalFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh browser context (own storage, so its own session) at the given window width.</summary>
-    public async Task<PortalPage> OpenAsync(int width = 1280, int height = 860)
+    /// <param name="locale">The browser's language (navigator.language), which the portal follows until the user picks one.</param>
+    public async Task<PortalPage> OpenAsync(int width = 1280, int height = 860, string locale = "en-GB")
     {
         var context = await Browser.NewContextAsync(new()
         {
             BaseURL = PortalUrl.ToString(),
             ViewportSize = new() { Width = width, Height = height },
             AcceptDownloads = true,
-            Locale = "en-GB",
+            Locale = locale,
             TimezoneId = "UTC",
         });
         context.SetDefaultTimeout(20_000);
