@@ -137,8 +137,28 @@ public sealed class ExceptionMappingInterceptor(ILogger<ExceptionMappingIntercep
     private RpcException Unexpected(Exception exception, ServerCallContext context)
     {
         logger.LogError(exception, "Unhandled error in {Method}", context.Method);
-        return new RpcException(new GrpcStatus(StatusCode.Internal,
-            "PMS failed to handle the request. The error was logged; try again or contact the operator."));
+        // A plain status: an unexpected failure carries no ErrorInfo a client could act on.
+        return new RpcException(new GrpcStatus(StatusCode.Internal, PmsErrors.Internal().Message));
+    }
+
+    /// <summary>
+    /// The same mapping for a path that is not a gRPC call (the watch over HTTP ends its event stream with the result):
+    /// a refusal keeps its meaning, an unreachable database is UNAVAILABLE, anything else is logged for the operator and
+    /// answered INTERNAL without internals.
+    /// </summary>
+    public static PmsException ToRefusal(Exception exception, ILogger logger, string path)
+    {
+        if (Refusal(exception) is { } refusal)
+        {
+            return refusal;
+        }
+        if (IsDatabaseUnreachable(exception))
+        {
+            logger.LogWarning("{Path} answered UNAVAILABLE: PostgreSQL cannot be reached ({Error}).", path, exception.GetBaseException().Message);
+            return PmsErrors.DatabaseUnavailable();
+        }
+        logger.LogError(exception, "Unhandled error in {Path}", path);
+        return PmsErrors.Internal();
     }
 
     public static RpcException ToRpcException(PmsException error) => ToStatus(error).ToRpcException();

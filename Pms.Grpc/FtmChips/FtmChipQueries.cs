@@ -186,7 +186,7 @@ public sealed class FtmChipQueries(PmsDbContext db, IFtmProviderGate gate, FtmCh
     /// <summary>Whose chips the caller may see: a provider its own (after the consent and deactivation checks), others all (null).</summary>
     private async Task<Guid?> VisiblePartnerAsync(CurrentUser caller, CancellationToken cancellationToken)
     {
-        if (caller.IsAdmin || (caller.IsService && caller.PartnerId is null))
+        if (caller.SeesEveryPartner)
         {
             return null;
         }

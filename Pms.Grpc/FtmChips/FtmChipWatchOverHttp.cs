@@ -32,7 +32,7 @@ public static class FtmChipWatchOverHttp
 
     public static IEndpointConventionBuilder MapFtmChipWatchOverHttp(this IEndpointRouteBuilder app) =>
         app.MapGet(Path, WatchAsync)
-            .RequireAuthorization(new AuthorizeAttribute { Roles = FtmChipGrpcService.Readers })
+            .RequireAuthorization(new AuthorizeAttribute { Roles = Roles.ChipReaders })
             // Refusals before the handler runs (no token, wrong role) are google.rpc.Status JSON, as on transcoded paths.
             .WithMetadata(RestStatus.RestEndpoint.Instance)
             .ExcludeFromDescription();
@@ -189,21 +189,6 @@ public static class FtmChipWatchOverHttp
 
     private static string Truncate(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
-    // As ExceptionMappingInterceptor maps a gRPC call's exceptions: refusals keep their meaning; an unreachable database
-    // is UNAVAILABLE; anything else is logged for the operator and answered INTERNAL without internals.
-    private static PmsException Refusal(Exception exception, ILoggerFactory loggers)
-    {
-        if (ExceptionMappingInterceptor.Refusal(exception) is { } refusal)
-        {
-            return refusal;
-        }
-        var logger = loggers.CreateLogger(typeof(FtmChipWatchOverHttp));
-        if (ExceptionMappingInterceptor.IsDatabaseUnreachable(exception))
-        {
-            logger.LogWarning("{Path} answered UNAVAILABLE: PostgreSQL cannot be reached ({Error}).", Path, exception.GetBaseException().Message);
-            return PmsErrors.DatabaseUnavailable();
-        }
-        logger.LogError(exception, "Unhandled error in {Path}", Path);
-        return PmsErrors.Internal();
-    }
+    private static PmsException Refusal(Exception exception, ILoggerFactory loggers) =>
+        ExceptionMappingInterceptor.ToRefusal(exception, loggers.CreateLogger(typeof(FtmChipWatchOverHttp)), Path);
 }

@@ -18,13 +18,13 @@ public sealed class FtmChipWatcher(PmsDbContext db, IFtmProviderGate gate, FtmCh
         {
             if (!Guid.TryParse(partnerId.Trim(), out var parsed))
             {
-                throw PmsErrors.InvalidFields([new FieldViolation("partner_id", "partner_id must be a partner's id (a UUID).")]);
+                throw PmsErrors.InvalidField("partner_id", "partner_id must be a partner's id (a UUID).");
             }
             partnerFilter = parsed;
         }
 
         Guid? ownPartner = null;
-        if (!caller.IsAdmin && !(caller.IsService && caller.PartnerId is null))
+        if (!caller.SeesEveryPartner)
         {
             ownPartner = (await gate.RequireProviderAsync(caller, cancellationToken)).Id;
         }

@@ -10,6 +10,8 @@ public sealed record CurrentUser(Guid UserId, string Username, IReadOnlySet<stri
     public bool IsAdmin => Roles.Contains(Identity.Roles.PartnerAdmin);
     public bool IsService => Roles.Contains(Identity.Roles.Service);
     public bool IsPartner => PartnerId is not null;
+    /// <summary>The admin, or an internal service not acting for a partner: reads reach every partner's resources.</summary>
+    public bool SeesEveryPartner => IsAdmin || (IsService && PartnerId is null);
 
     /// <summary>The partner the caller acts for; refuses callers that are not partners.</summary>
     public Guid RequirePartnerId() => PartnerId ?? throw PmsErrors.PermissionDenied(

@@ -1,6 +1,9 @@
 namespace Pms.Grpc.Identity;
 
-/// <summary>Role names carried in access tokens and checked by <c>[Authorize(Roles = ...)]</c> on each RPC.</summary>
+/// <summary>
+/// Role names carried in access tokens, and the only place role sets are defined: an RPC names one of these in its
+/// <c>[Authorize(Roles = ...)]</c>, and <see cref="RpcRules"/> lists which.
+/// </summary>
 public static class Roles
 {
     public const string PartnerAdmin = "PARTNER_ADMIN";
@@ -11,6 +14,9 @@ public static class Roles
     public const string Service = "PMS_SERVICE";
 
     public const string AnyPartner = FtmProvider + "," + DeviceProvider + "," + AuthPartner;
+    public const string AnyPartnerOrAdmin = AnyPartner + "," + PartnerAdmin;
     public const string AdminOrService = PartnerAdmin + "," + Service;
     public const string AdminOrFtmProvider = PartnerAdmin + "," + FtmProvider;
+    /// <summary>Who may read FTM chips: the admin, providers (their own chips) and internal services.</summary>
+    public const string ChipReaders = PartnerAdmin + "," + FtmProvider + "," + Service;
 }

@@ -55,7 +55,7 @@ public sealed class TermsAndConditions(PmsDbContext db, PartnerAccess access, Co
         version = version.Trim();
         if (version.Length == 0)
         {
-            throw PmsErrors.InvalidFields([new FieldViolation("version", "version is required: send the version GetTermsAndConditions returned.")]);
+            throw PmsErrors.InvalidField("version", "version is required: send the version GetTermsAndConditions returned.");
         }
         var partner = await access.RequirePartnerAsync(user, cancellationToken);
         if (version != ConsentPolicy.CurrentVersion)

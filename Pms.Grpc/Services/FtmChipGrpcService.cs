@@ -17,8 +17,6 @@ public sealed class FtmChipGrpcService(FtmChipLifecycle lifecycle, FtmChipQuerie
     RefusedUploads refusedUploads)
     : FtmChipService.FtmChipServiceBase
 {
-    internal const string Readers = Roles.PartnerAdmin + "," + Roles.FtmProvider + "," + Roles.Service;
-
     [Authorize(Roles = Roles.FtmProvider)]
     public override async Task<FtmChip> AddFtmChip(AddFtmChipRequest request, ServerCallContext context)
     {
@@ -58,14 +56,14 @@ public sealed class FtmChipGrpcService(FtmChipLifecycle lifecycle, FtmChipQuerie
             caller);
     }
 
-    [Authorize(Roles = Readers)]
+    [Authorize(Roles = Roles.ChipReaders)]
     public override async Task<FtmChip> GetFtmChip(GetFtmChipRequest request, ServerCallContext context)
     {
         var caller = context.GetCurrentUser();
         return ToMessage(await queries.GetAsync(caller, request.FtmChipId, context.CancellationToken), caller);
     }
 
-    [Authorize(Roles = Readers)]
+    [Authorize(Roles = Roles.ChipReaders)]
     public override async Task<ListFtmChipsResponse> ListFtmChips(ListFtmChipsRequest request, ServerCallContext context)
     {
         var caller = context.GetCurrentUser();
@@ -82,7 +80,7 @@ public sealed class FtmChipGrpcService(FtmChipLifecycle lifecycle, FtmChipQuerie
         };
     }
 
-    [Authorize(Roles = Readers)]
+    [Authorize(Roles = Roles.ChipReaders)]
     public override async Task<FtmChipCertificate> GetFtmChipCertificate(GetFtmChipCertificateRequest request, ServerCallContext context)
     {
         var certificate = await queries.GetCertificateAsync(context.GetCurrentUser(), request.FtmChipId, context.CancellationToken);
@@ -102,7 +100,7 @@ public sealed class FtmChipGrpcService(FtmChipLifecycle lifecycle, FtmChipQuerie
         };
     }
 
-    [Authorize(Roles = Readers)]
+    [Authorize(Roles = Roles.ChipReaders)]
     public override async Task WatchFtmChips(WatchFtmChipsRequest request, IServerStreamWriter<FtmChipEvent> responseStream, ServerCallContext context)
     {
         // The stream lives no longer than the caller's session and access token: revocation or expiry ends it.
@@ -145,7 +143,7 @@ public sealed class FtmChipGrpcService(FtmChipLifecycle lifecycle, FtmChipQuerie
         }
         if (!System.Enum.IsDefined(status))
         {
-            throw PmsErrors.InvalidFields([new FieldViolation(field, $"{field} {(int)status} is not a chip status.")]);
+            throw PmsErrors.InvalidField(field, $"{field} {(int)status} is not a chip status.");
         }
         return (Entities.FtmChipStatus)(int)status;
     }

@@ -25,8 +25,6 @@ public sealed class PartnerGrpcService(
     PartnerCertificates certificates,
     RefusedUploads refusedUploads) : PartnerService.PartnerServiceBase
 {
-    private const string AnyPartnerOrAdmin = Roles.AnyPartner + "," + Roles.PartnerAdmin;
-
     [AllowAnonymous]
     [EnableRateLimiting(RateLimitPolicies.SignIn)]
     public override async Task<LoginResponse> Login(LoginRequest request, ServerCallContext context)
@@ -155,7 +153,7 @@ public sealed class PartnerGrpcService(
             () => certificates.UploadAsync(caller, request.CertificateData.Memory, context.CancellationToken), context.CancellationToken));
     }
 
-    [Authorize(Roles = AnyPartnerOrAdmin)]
+    [Authorize(Roles = Roles.AnyPartnerOrAdmin)]
     public override async Task<Mosip.Pms.V1.PartnerCertificate> GetPartnerCertificate(GetPartnerCertificateRequest request, ServerCallContext context) =>
         ToMessage(await certificates.GetAsync(context.GetCurrentUser(), request.PartnerId, context.CancellationToken));
 

@@ -105,6 +105,22 @@ public sealed class WatchOverHttpTests(WatchOverHttpTests.Factory pms, ITestOutp
         Assert.True(await stream.NextAsync(Patience) is null, $"The stream went on after 'end':\n{stream.Received}");
     }
 
+    [Fact]
+    public async Task TheStreamEndsWithTokenExpiredWhenTheAccessTokenExpires()
+    {
+        var admin = await pms.LoginAsAdminAsync();
+        using var http = DynamicRest.ClientFor(pms.SocketAddress);
+        using var stream = await OpenAsync(http, admin.AccessToken);
+
+        // Past the access token's lifetime (15 min) on the server's clock.
+        pms.Time.Advance(TimeSpan.FromMinutes(16));
+
+        var end = await stream.NextAsync(Patience);
+        Assert.True(end is { Event: "end" } && end.Data.Contains("TOKEN_EXPIRED", StringComparison.Ordinal),
+            $"Expected the 'end' event with TOKEN_EXPIRED. Stream:\n{stream.Received}");
+        Assert.True(await stream.NextAsync(Patience) is null, $"The stream went on after 'end':\n{stream.Received}");
+    }
+
     private const string FtmChipWatchPath = "/v1/ftm-chips:watch";
 
     private static string BearerOf(TestProvider provider) => provider.Auth.Get("authorization")!.Value["Bearer ".Length..];
