@@ -128,8 +128,8 @@ public sealed class FtmChipGrpcService(FtmChipLifecycle lifecycle, FtmChipQuerie
     internal static FtmChipEvent ToEvent(FtmChipEventView item, CurrentUser caller) => new()
     {
         FtmChip = ToMessage(item.Chip, caller),
-        EventType = (FtmChipEventType)(int)item.Change.Kind,
-        PreviousStatus = item.Change.From is { } from ? (FtmChipStatus)(int)from : FtmChipStatus.Unspecified,
+        EventType = item.Change.Kind.ToApi(),
+        PreviousStatus = item.Change.From is { } from ? from.ToApi() : FtmChipStatus.Unspecified,
         Actor = item.Change.Actor,
         OccurredAt = Timestamp.FromDateTimeOffset(item.Change.OccurredAt),
         EventId = item.Change.AuditEventId.ToString(),
@@ -145,10 +145,9 @@ public sealed class FtmChipGrpcService(FtmChipLifecycle lifecycle, FtmChipQuerie
         {
             throw PmsErrors.InvalidField(field, $"{field} {(int)status} is not a chip status.");
         }
-        return (Entities.FtmChipStatus)(int)status;
+        return status.ToDomain();
     }
 
-    // The domain's status, change and command enums number their values as the contract's do.
     private static FtmChip ToMessage(Entities.FtmChip chip, CurrentUser caller)
     {
         var actor = FtmChipStateMachine.ActorFor(caller.IsAdmin, caller.IsService, caller.PartnerId, chip.PartnerId);
@@ -159,13 +158,13 @@ public sealed class FtmChipGrpcService(FtmChipLifecycle lifecycle, FtmChipQuerie
             OrganizationName = chip.OrganizationName,
             Make = chip.Make,
             Model = chip.Model,
-            Status = (FtmChipStatus)(int)chip.Status,
+            Status = chip.Status.ToApi(),
             CertificateUploaded = chip.CertificateUploadedAt is not null,
             ReviewComment = chip.ReviewComment ?? "",
             CreatedAt = Timestamp.FromDateTimeOffset(chip.CreatedAt),
             UpdatedAt = Timestamp.FromDateTimeOffset(chip.UpdatedAt),
             Etag = FtmChipNames.ETag(chip),
-            AllowedActions = { FtmChipStateMachine.AllowedCommands(chip.Status, actor).Select(command => (FtmChipAction)(int)command) },
+            AllowedActions = { FtmChipStateMachine.AllowedCommands(chip.Status, actor).Select(command => command.ToApi()) },
         };
         if (chip.CaSignedNotAfter is { } notAfter)
         {

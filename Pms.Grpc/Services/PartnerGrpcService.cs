@@ -77,7 +77,7 @@ public sealed class PartnerGrpcService(
     public override async Task<Partner> RegisterPartner(RegisterPartnerRequest request, ServerCallContext context)
     {
         var form = new PartnerRegistrationForm(
-            ToEntity(request.PartnerType),
+            request.PartnerType.ToDomain().IfDefined(),
             request.FirstName,
             request.LastName,
             request.OrganizationName,
@@ -177,8 +177,8 @@ public sealed class PartnerGrpcService(
             request.PageSize,
             request.PageToken,
             request.OrderBy,
-            ToEntity(request.PartnerType),
-            ToEntity(request.Status),
+            request.PartnerType.ToDomain().IfDefined(),
+            request.Status.ToDomain().IfDefined(),
             request.OrganizationContains), context.CancellationToken);
         return new ListPartnersResponse
         {
@@ -208,20 +208,8 @@ public sealed class PartnerGrpcService(
     private static Partner ToMessage(PartnerDetails p) => new()
     {
         PartnerId = p.Id.ToString(),
-        PartnerType = p.Type switch
-        {
-            Entities.PartnerType.FtmProvider => PartnerType.FtmProvider,
-            Entities.PartnerType.DeviceProvider => PartnerType.DeviceProvider,
-            Entities.PartnerType.AuthPartner => PartnerType.AuthPartner,
-            _ => PartnerType.Unspecified,
-        },
-        PartnerDomain = p.Domain switch
-        {
-            Entities.PartnerDomain.Ftm => PartnerDomain.Ftm,
-            Entities.PartnerDomain.Device => PartnerDomain.Device,
-            Entities.PartnerDomain.Auth => PartnerDomain.Auth,
-            _ => PartnerDomain.Unspecified,
-        },
+        PartnerType = p.Type.ToApi(),
+        PartnerDomain = p.Domain.ToApi(),
         FirstName = p.FirstName,
         LastName = p.LastName,
         OrganizationName = p.OrganizationName,
@@ -229,13 +217,7 @@ public sealed class PartnerGrpcService(
         PhoneNumber = p.PhoneNumber,
         Email = p.Email,
         Username = p.Username,
-        Status = p.Status switch
-        {
-            Entities.PartnerStatus.InProgress => PartnerStatus.InProgress,
-            Entities.PartnerStatus.Active => PartnerStatus.Active,
-            Entities.PartnerStatus.Deactivated => PartnerStatus.Deactivated,
-            _ => PartnerStatus.Unspecified,
-        },
+        Status = p.Status.ToApi(),
         ConsentGiven = p.ConsentGiven,
         ConsentGivenAt = ToTimestamp(p.ConsentGivenAt),
         CertificateUploaded = p.CertificateUploaded,
@@ -257,22 +239,6 @@ public sealed class PartnerGrpcService(
         MosipSignedNotAfter = Timestamp.FromDateTimeOffset(c.MosipSignedNotAfter),
         CaSignedExpired = c.CaSignedExpired,
         MosipSignedExpired = c.MosipSignedExpired,
-    };
-
-    private static Entities.PartnerType? ToEntity(PartnerType type) => type switch
-    {
-        PartnerType.FtmProvider => Entities.PartnerType.FtmProvider,
-        PartnerType.DeviceProvider => Entities.PartnerType.DeviceProvider,
-        PartnerType.AuthPartner => Entities.PartnerType.AuthPartner,
-        _ => null,
-    };
-
-    private static Entities.PartnerStatus? ToEntity(PartnerStatus status) => status switch
-    {
-        PartnerStatus.InProgress => Entities.PartnerStatus.InProgress,
-        PartnerStatus.Active => Entities.PartnerStatus.Active,
-        PartnerStatus.Deactivated => Entities.PartnerStatus.Deactivated,
-        _ => null,
     };
 
     private static Timestamp? ToTimestamp(DateTimeOffset? value) => value is { } v ? Timestamp.FromDateTimeOffset(v) : null;

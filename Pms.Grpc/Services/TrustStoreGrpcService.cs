@@ -23,7 +23,7 @@ public sealed class TrustStoreGrpcService(
     public override async Task<UploadCaCertificateResponse> UploadCaCertificate(UploadCaCertificateRequest request, ServerCallContext context)
     {
         var result = await uploads.UploadAsync(
-            ToDomain(request.PartnerDomain), request.CertificateData.Memory, context.GetCurrentUser(), context.CancellationToken);
+            request.PartnerDomain.ToDomain(), request.CertificateData.Memory, context.GetCurrentUser(), context.CancellationToken);
         var now = time.GetUtcNow();
         return new UploadCaCertificateResponse
         {
@@ -49,8 +49,8 @@ public sealed class TrustStoreGrpcService(
             request.PageSize,
             request.PageToken,
             request.OrderBy,
-            ToDomain(request.PartnerDomain),
-            request.Type == Mosip.Pms.V1.CaCertificateType.Unspecified ? null : (Entities.CaCertificateType)(int)request.Type,
+            request.PartnerDomain.ToDomain(),
+            request.Type.ToDomain(),
             request.SubjectContains,
             request.ExpiringWithinDays), context.CancellationToken);
         var now = time.GetUtcNow();
@@ -84,7 +84,7 @@ public sealed class TrustStoreGrpcService(
     public override async Task<VerifyCertificateTrustResponse> VerifyCertificateTrust(VerifyCertificateTrustRequest request, ServerCallContext context)
     {
         var verdict = await verifier.VerifyAsync(
-            ToDomain(request.PartnerDomain),
+            request.PartnerDomain.ToDomain(),
             request.CertificateData.Memory,
             request.ValidationTime?.ToDateTimeOffset(),
             context.CancellationToken);
@@ -118,14 +118,11 @@ public sealed class TrustStoreGrpcService(
     }
 
     // UNSPECIFIED means "not given"; the domain layer refuses it where a domain is required.
-    private static Entities.PartnerDomain? ToDomain(Mosip.Pms.V1.PartnerDomain domain) =>
-        domain == Mosip.Pms.V1.PartnerDomain.Unspecified ? null : (Entities.PartnerDomain)(int)domain;
-
     private static Mosip.Pms.V1.CaCertificate ToMessage(Entities.CaCertificate c, DateTimeOffset now) => new()
     {
         CertificateId = c.Id.ToString(),
-        PartnerDomain = (Mosip.Pms.V1.PartnerDomain)(int)c.PartnerDomain,
-        Type = (Mosip.Pms.V1.CaCertificateType)(int)c.Type,
+        PartnerDomain = c.PartnerDomain.ToApi(),
+        Type = c.Type.ToApi(),
         Subject = c.Subject,
         Issuer = c.Issuer,
         SerialNumber = c.SerialNumber,

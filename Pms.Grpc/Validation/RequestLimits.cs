@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Mosip.Pms.V1;
 using Pms.Grpc.Partners;
+using Pms.Grpc.Services;
 
 namespace Pms.Grpc.Validation;
 
@@ -115,7 +116,7 @@ public static class RequestLimits
             {
                 var request = (RegisterPartnerRequest)message;
                 return PartnerRegistration.Violations(new PartnerRegistrationForm(
-                    request.PartnerType == Mosip.Pms.V1.PartnerType.Unspecified ? null : (Data.Entities.PartnerType)(int)request.PartnerType,
+                    request.PartnerType.ToDomain(),
                     request.FirstName.Trim(), request.LastName.Trim(), request.OrganizationName.Trim(), request.Address.Trim(),
                     request.PhoneNumber.Trim(), request.Email.Trim(), request.Username.Trim(), request.Password));
             },
