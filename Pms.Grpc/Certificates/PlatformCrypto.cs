@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Pkcs;
@@ -33,50 +34,50 @@ internal static class PlatformSignatureAlgorithms
 }
 
 /// <summary>
-/// A certificate's public key as a platform RSA or ECDsa object, imported once and kept with the (immutable, shared)
-/// <see cref="ParsedCertificate"/>. The platform does not promise that one key object may be used from several
-/// threads at once, so each use takes a lock: a verification holds it for microseconds.
+/// A certificate's public key as platform RSA or ECDsa objects, kept with the (immutable, shared) <see cref="ParsedCertificate"/>.
+/// The platform does not promise that one key object may be used from several threads at once, and a trust store's
+/// intermediate checks the signature of nearly every leaf asked about: one object behind a lock made every
+/// verification of the replica wait for the one before it (the profile of verify_distinct showed callers queued on
+/// that lock, spinning, for longer than the RSA verification itself). So each verification rents an object of its
+/// own from a small pool, imported from the same SubjectPublicKeyInfo; a few more than the cores are kept.
 /// </summary>
 internal sealed class PlatformPublicKey
 {
-    private readonly RSA? _rsa;
-    private readonly ECDsa? _ecdsa;
-    private readonly Lock _gate = new();
+    private static readonly int MaxIdle = Math.Max(4, Environment.ProcessorCount * 4);
 
-    private PlatformPublicKey(RSA? rsa, ECDsa? ecdsa)
+    private readonly byte[] _subjectPublicKeyInfo;
+    private readonly bool _isRsa;
+    private readonly ConcurrentQueue<AsymmetricAlgorithm> _idle = new();
+    private int _idleCount;
+
+    private PlatformPublicKey(byte[] subjectPublicKeyInfo, bool isRsa, AsymmetricAlgorithm first)
     {
-        _rsa = rsa;
-        _ecdsa = ecdsa;
+        _subjectPublicKeyInfo = subjectPublicKeyInfo;
+        _isRsa = isRsa;
+        Return(first);
     }
 
     /// <summary>The key, or null when it is not an RSA or EC key the platform imports (BouncyCastle is used then).</summary>
     public static PlatformPublicKey? TryCreate(SubjectPublicKeyInfo publicKeyInfo)
     {
         var algorithm = publicKeyInfo.Algorithm.Algorithm;
+        var isRsa = algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption);
+        if (!isRsa && !algorithm.Equals(X9ObjectIdentifiers.IdECPublicKey))
+        {
+            return null;
+        }
+
         try
         {
             var der = publicKeyInfo.GetEncoded(Asn1Encodable.Der);
-            if (algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption))
-            {
-                var rsa = RSA.Create();
-                rsa.ImportSubjectPublicKeyInfo(der, out _);
-                return new PlatformPublicKey(rsa, null);
-            }
-
-            if (algorithm.Equals(X9ObjectIdentifiers.IdECPublicKey))
-            {
-                var ecdsa = ECDsa.Create();
-                ecdsa.ImportSubjectPublicKeyInfo(der, out _);
-                return new PlatformPublicKey(null, ecdsa);
-            }
+            return new PlatformPublicKey(der, isRsa, Import(der, isRsa));
         }
         // PlatformNotSupportedException: an EC key on a curve OpenSSL does not know (found by fuzzing).
         catch (Exception ex) when (ex is CryptographicException or IOException or ArgumentException or PlatformNotSupportedException)
         {
             // A key the platform cannot import: BouncyCastle decides (and normally refuses) it.
+            return null;
         }
-
-        return null;
     }
 
     /// <summary>
@@ -94,14 +95,19 @@ internal sealed class PlatformPublicKey
                 return null;
             }
 
-            if (_rsa is null)
+            if (!_isRsa)
             {
                 return false;
             }
 
-            lock (_gate)
+            var rsa = (RSA)Rent();
+            try
             {
-                return _rsa.VerifyData(signedData, signature, rsaHash, RSASignaturePadding.Pkcs1);
+                return rsa.VerifyData(signedData, signature, rsaHash, RSASignaturePadding.Pkcs1);
+            }
+            finally
+            {
+                Return(rsa);
             }
         }
 
@@ -112,18 +118,62 @@ internal sealed class PlatformPublicKey
                 return null;
             }
 
-            if (_ecdsa is null)
+            if (_isRsa)
             {
                 return false;
             }
 
-            lock (_gate)
+            var ecdsa = (ECDsa)Rent();
+            try
             {
-                return _ecdsa.VerifyData(signedData, signature, ecHash, DSASignatureFormat.Rfc3279DerSequence);
+                return ecdsa.VerifyData(signedData, signature, ecHash, DSASignatureFormat.Rfc3279DerSequence);
+            }
+            finally
+            {
+                Return(ecdsa);
             }
         }
 
         return null;
+    }
+
+    private AsymmetricAlgorithm Rent()
+    {
+        if (_idle.TryDequeue(out var key))
+        {
+            Interlocked.Decrement(ref _idleCount);
+            return key;
+        }
+
+        // Imported once already, so this cannot fail for a reason the first import did not.
+        return Import(_subjectPublicKeyInfo, _isRsa);
+    }
+
+    private void Return(AsymmetricAlgorithm key)
+    {
+        if (Interlocked.Increment(ref _idleCount) <= MaxIdle)
+        {
+            _idle.Enqueue(key);
+            return;
+        }
+
+        Interlocked.Decrement(ref _idleCount);
+        key.Dispose();
+    }
+
+    private static AsymmetricAlgorithm Import(byte[] subjectPublicKeyInfo, bool isRsa)
+    {
+        AsymmetricAlgorithm key = isRsa ? RSA.Create() : ECDsa.Create();
+        try
+        {
+            key.ImportSubjectPublicKeyInfo(subjectPublicKeyInfo, out _);
+            return key;
+        }
+        catch
+        {
+            key.Dispose();
+            throw;
+        }
     }
 }
 

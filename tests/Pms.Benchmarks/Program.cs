@@ -151,6 +151,11 @@ foreach (var scenario in scenarios.Where(s => Wanted(s.Name)))
 {
     foreach (var concurrency in options.Concurrency)
     {
+        if (options.Only is not null)
+        {
+            // A profiler attached now records this scenario alone.
+            Progress.Line($"  {scenario.Name} {concurrency} callers: started");
+        }
         var result = await LoadRunner.RunAsync($"{scenario.Name} {concurrency}", concurrency, options.Warmup, options.Duration, scenario.Call,
             () => server.ProcessorTime);
         double Rps(string name) => results.FirstOrDefault(r => r.Scenario == name && r.Concurrency == concurrency)?.Result.CallsPerSecond ?? double.NaN;

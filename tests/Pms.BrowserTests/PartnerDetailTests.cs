@@ -84,6 +84,17 @@ public sealed class PartnerDetailTests(PortalFixture portal)
             await Expect(entry).ToContainTextAsync(PortalFixture.AdminUsername);
             await admin.ScreenshotAsync("admin-partner-renamed");
 
+            // Deactivation from the same page: the status changes and the audit gains the entry with its comment.
+            await page.GetByRole(AriaRole.Button, new() { Name = "Deactivate" }).ClickAsync();
+            await Expect(admin.Dialog).ToContainTextAsync($"Deactivate {renamed}?");
+            await admin.Dialog.GetByLabel("Comment").FillAsync("Contract ended.");
+            await admin.Dialog.GetByRole(AriaRole.Button, new() { Name = "Deactivate" }).ClickAsync();
+            await Expect(admin.Dialog).ToBeHiddenAsync(new() { Timeout = 60_000 });
+            await Expect(partner.Locator(".partner-status")).ToHaveTextAsync("Deactivated");
+            var deactivated = audit.Locator("tr").Filter(new() { HasText = "partner deactivated" });
+            await Expect(deactivated).ToContainTextAsync("Contract ended.", new() { Timeout = 60_000 });
+            await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Activate" })).ToBeVisibleAsync();
+
             // The same page in Arabic, right to left: its own texts, the audit entry's words and the rename from resources.
             await page.GetByRole(AriaRole.Combobox, new() { Name = "Language" }).SelectOptionAsync("ar");
             await Expect(page.Locator("html")).ToHaveAttributeAsync("dir", "rtl", new() { Timeout = 90_000 });

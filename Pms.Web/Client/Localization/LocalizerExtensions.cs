@@ -31,6 +31,11 @@ public static class LocalizerExtensions
         return problem.FallbackText is { } fallback ? localizer.Text(fallback) : problem.Message;
     }
 
+    /// <summary>A refusal reported inside an answer (one entry of a CA bundle): the reason's translation, else the
+    /// server's message.</summary>
+    public static string Refusal(this IStringLocalizer<Strings> localizer, string? reason, string serverMessage) =>
+        ReasonText(localizer, reason) ?? serverMessage;
+
     /// <summary>
     /// The message beside one field: the problem's own message translated where the page put it there
     /// (<see cref="RpcProblem.WithFieldError"/>); the translation of the reason when the server refused this one field

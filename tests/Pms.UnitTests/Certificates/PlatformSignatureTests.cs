@@ -51,6 +51,28 @@ public class PlatformSignatureTests
         Assert.True(leaf.Parsed().IsSignedBy(rsaRoot.Parsed()));
     }
 
+    [Theory]
+    [InlineData(TestKeyType.Rsa2048)]
+    [InlineData(TestKeyType.EcP256)]
+    public void OneIssuerChecksManyLeavesAtOnceWithTheSameVerdictsAsOneByOne(TestKeyType keyType)
+    {
+        // An intermediate of the trust store checks nearly every leaf asked about, from every request thread at once.
+        var issuer = TestCertificates.Root("Shared Issuer", o => o.KeyType = keyType);
+        var parsedIssuer = issuer.Parsed();
+        var leaves = Enumerable.Range(0, 48).Select(i => issuer.IssueLeaf($"leaf {i}", o =>
+            (o.KeyType, o.BreakSignature) = (TestKeyType.EcP256, i % 3 == 0)).Parsed()).ToArray();
+
+        var verdicts = new bool[leaves.Length * 8];
+        Parallel.For(0, verdicts.Length, new ParallelOptions { MaxDegreeOfParallelism = 16 },
+            i => verdicts[i] = leaves[i % leaves.Length].IsSignedBy(parsedIssuer));
+
+        for (var i = 0; i < verdicts.Length; i++)
+        {
+            Assert.True(verdicts[i] == (i % leaves.Length % 3 != 0),
+                $"Leaf {i % leaves.Length} ({(i % leaves.Length % 3 == 0 ? "broken" : "good")} signature) was judged {verdicts[i]} when checked concurrently.");
+        }
+    }
+
     private static bool BouncyCastleVerifies(TestCertificate leaf, TestCertificate issuer)
     {
         try

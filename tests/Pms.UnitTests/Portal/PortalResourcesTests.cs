@@ -91,6 +91,81 @@ public sealed partial class PortalResourcesTests
         Assert.True(english.Count > 0);
     }
 
+    /// <summary>RpcProblem keeps the English of its own texts (its Message, for logs and tests): it must say what
+    /// Strings.resx says.</summary>
+    [Fact]
+    public void ThePortalsOwnEnglishTextsInCodeMatchTheResources()
+    {
+        var english = Read("Strings.resx");
+        var source = File.ReadAllText(Path.Combine(ClientDirectory, "Rpc", "RpcProblem.cs"));
+        var texts = PortalTextLiteral().Matches(source).Select(m => (Key: m.Groups["key"].Value, Text: m.Groups["text"].Value)).ToList();
+
+        Assert.True(texts.Count >= 10, $"Found only {texts.Count} PortalText literals in RpcProblem.cs");
+        var differing = texts.Where(t => !english.TryGetValue(t.Key, out var value) || value != t.Text)
+            .Select(t => $"{t.Key}: code \"{t.Text}\", Strings.resx \"{english.GetValueOrDefault(t.Key)}\"").ToList();
+        Assert.True(differing.Count == 0, string.Join("\n", differing));
+    }
+
+    /// <summary>
+    /// Best effort: the markup of every page, component and layout, less its code, expressions and comments, holds no
+    /// words, and no user-facing attribute is given a literal text. Words there would show in English whatever the
+    /// language.
+    /// </summary>
+    [Fact]
+    public void NoPageWritesEnglishIntoItsMarkup()
+    {
+        var found = Directory.GetFiles(ClientDirectory, "*.razor", SearchOption.AllDirectories).Where(IsSource)
+            .SelectMany(file => LiteralTexts(File.ReadAllText(file)).Select(text => $"{Relative(file)}: {text}"))
+            .ToList();
+
+        Assert.True(found.Count == 0, "Literal text in markup (use L[\"Key\"] and add the key to Strings*.resx):\n" + string.Join("\n", found));
+    }
+
+    /// <summary>The scan above can fail: it finds words between tags and in user-facing attributes, not in code.</summary>
+    [Fact]
+    public void TheMarkupScanFindsLiteralTextButNotCode()
+    {
+        const string razor = """
+            @page "/x"
+            @inject Thing T
+            <h1>@L["X_Title"]</h1>
+            @if (_items.Count > 0 && Session.Current?.Roles.Any(r => r.Length > 2) == true)
+            {
+                var first = _items[0];
+                <p class="muted">@L["X_Body", first.Name, (_a ?? []).Select(L.Role)]</p>
+            }
+            else if (_x is { Reason: "NOT_FOUND" })
+            {
+                <p>Nothing here yet.</p>
+            }
+            <button aria-label="Close the dialog" @onclick="() => Close(1 > 0)">@L["Common_Close"]</button>
+            @code {
+                private string Text => "Not markup";
+            }
+            """;
+
+        Assert.Equal(["text \"Nothing here yet.\"", "aria-label=\"Close the dialog\""], LiteralTexts(razor));
+    }
+
+    private static List<string> LiteralTexts(string razor)
+    {
+        var found = new List<string>();
+        var markup = Markup(razor);
+        // Razor's C# first (its expressions may hold '>' and '<'), then what is left between tags.
+        var text = CodeLine().Replace(RazorExpression().Replace(markup, " "), " ");
+        foreach (Match between in TextBetweenTags().Matches(text))
+        {
+            var words = between.Groups["text"].Value;
+            if (Word().IsMatch(words))
+            {
+                found.Add($"text \"{words.Trim()}\"");
+            }
+        }
+
+        found.AddRange(TextAttribute().Matches(markup).Select(m => m.Value));
+        return found;
+    }
+
     private static Dictionary<string, string> Read(string fileName)
     {
         var document = XDocument.Load(Path.Combine(ResourcesDirectory, fileName));
@@ -136,6 +211,9 @@ public sealed partial class PortalResourcesTests
     [GeneratedRegex(@"""(?<key>[A-Z][A-Za-z0-9]*_[A-Za-z0-9_]*[a-z][A-Za-z0-9_]*)""")]
     private static partial Regex KeyLiteral();
 
+    [GeneratedRegex(@"new(?:\s+PortalText)?\(\s*""(?<key>Problem_\w+)"",\s*""(?<text>[^""]*)""")]
+    private static partial Regex PortalTextLiteral();
+
     [GeneratedRegex(@"@\*.*?\*@", RegexOptions.Singleline)]
     private static partial Regex RazorComment();
 
@@ -145,12 +223,13 @@ public sealed partial class PortalResourcesTests
     [GeneratedRegex(@">(?<text>[^<>]+)<")]
     private static partial Regex TextBetweenTags();
 
-    /// <summary>Razor expressions and control flow: @L["..."], @(…), @x.y(…), @if (…) {, @foreach …, @{ … }.</summary>
-    [GeneratedRegex(@"@(\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)|\{[^}]*\}|[A-Za-z_][\w.]*(\[[^\]]*\]|\((?:[^()]|\([^()]*\))*\))*(\s*\((?:[^()]|\([^()]*\))*\))?)")]
+    /// <summary>Razor expressions and control flow: @L["..."], @(…), @x.y(…), @if (…), @foreach (…), @{ … }, and the
+    /// if (…) of an else if. Parentheses and brackets nest (balancing groups).</summary>
+    [GeneratedRegex(@"(@|\bif\s*(?=\())(\((?>[^()]+|\((?<p>)|\)(?<-p>))*(?(p)(?!))\)|\{[^{}]*\}|[A-Za-z_][\w.?!]*(\s*(\[(?>[^\[\]]+|\[(?<b>)|\](?<-b>))*(?(b)(?!))\]|\((?>[^()]+|\((?<q>)|\)(?<-q>))*(?(q)(?!))\)))*)?")]
     private static partial Regex RazorExpression();
 
     /// <summary>What is left of Razor's C# between tags: braces, else, case labels, statements ending in a semicolon.</summary>
-    [GeneratedRegex(@"[{}]|\belse\b|\bcase\b[^:]*:|\bdefault:|\bbreak;|[^\n;]*;|&[a-z]+;|&#\d+;")]
+    [GeneratedRegex(@"[{}]|\belse\b|\bcase\b[^:]*:|\bdefault:|\bbreak;|[^\n;<>]*;|&[a-z]+;|&#\d+;")]
     private static partial Regex CodeLine();
 
     [GeneratedRegex(@"\p{L}{2,}")]
