@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Grpc.Core;
+using Microsoft.OpenApi;
+using Microsoft.OpenApi.Readers;
 using Mosip.Pms.V1;
 using Pms.Grpc.Validation;
 using Pms.IntegrationTests.FtmChips;
@@ -23,6 +25,12 @@ public sealed class RestApiTests(RestApiTests.Factory pms, ITestOutputHelper out
         using var response = await http.GetAsync("/openapi/v1.json");
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"GET /openapi/v1.json answered {(int)response.StatusCode}: {body}");
+        // The document is OpenAPI, not only JSON: the OpenAPI.NET reader finds no error in it.
+        var parsed = new OpenApiStringReader().Read(body, out var diagnostic);
+        Assert.True(diagnostic.Errors.Count == 0, $"OpenAPI {diagnostic.SpecificationVersion} errors:\n" +
+            string.Join("\n", diagnostic.Errors.Select(e => $"{e.Pointer}: {e.Message}")));
+        Assert.Equal(OpenApiSpecVersion.OpenApi3_0, diagnostic.SpecificationVersion);
+        Assert.NotEmpty(parsed.Paths);
         using var document = JsonDocument.Parse(body);
         var paths = document.RootElement.GetProperty("paths");
         var described = paths.EnumerateObject()
