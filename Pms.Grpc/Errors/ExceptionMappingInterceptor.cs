@@ -53,11 +53,22 @@ public sealed class ExceptionMappingInterceptor(ILogger<ExceptionMappingIntercep
         {
             return new RpcException(new GrpcStatus(StatusCode.Cancelled, "The call was cancelled."));
         }
+        return Classify(exception, logger, context.Method, context.GetHttpContext().RequestServices) is { } refusal
+            ? ToRpcException(refusal)
+            : Unexpected(exception, context);
+    }
+
+    /// <summary>
+    /// What an exception answers, for a gRPC call and for the watch over HTTP alike; null when it is unexpected (the
+    /// caller logs it at Error and answers INTERNAL). <paramref name="where"/> names the method or path in the logs.
+    /// </summary>
+    private static PmsException? Classify(Exception exception, ILogger logger, string where, IServiceProvider services)
+    {
         if (Refusal(exception) is { } refusal)
         {
             // The client's business (bad input, lost race, missing right): worth a trace, not an operator's attention.
-            logger.LogDebug("{Method} answered {StatusCode} {Reason}: {Message}", context.Method, refusal.StatusCode, refusal.Reason, refusal.Message);
-            return ToRpcException(refusal);
+            logger.LogDebug("{Method} answered {StatusCode} {Reason}: {Message}", where, refusal.StatusCode, refusal.Reason, refusal.Message);
+            return refusal;
         }
         if (PoolExhaustion(exception) is { } poolExhausted)
         {
@@ -65,24 +76,24 @@ public sealed class ExceptionMappingInterceptor(ILogger<ExceptionMappingIntercep
             // a reason to drop the pool's (healthy, busy) connections: tell the client when to come back.
             logger.LogWarning("{Method} answered RESOURCE_EXHAUSTED SERVER_BUSY: every pooled database connection stayed in use for the whole wait ({Error}). " +
                 "Sustained, this asks for more replicas or a larger Maximum Pool Size within PostgreSQL's max_connections.",
-                context.Method, poolExhausted.Message);
-            return ToRpcException(PmsErrors.ResourceExhausted("SERVER_BUSY",
-                "PMS is busy right now (all of its database connections are in use); retry after the suggested delay.", ServerBusyRetryDelay));
+                where, poolExhausted.Message);
+            return PmsErrors.ResourceExhausted("SERVER_BUSY",
+                "PMS is busy right now (all of its database connections are in use); retry after the suggested delay.", ServerBusyRetryDelay);
         }
         if (IsDatabaseUnreachable(exception))
         {
             // The pool may hold more connections that died with the server (a restart nobody probed): drop them all, so
             // the next call opens fresh ones. EF commands do this as they fail (DeadConnectionPoolClearer, which also
             // covers background jobs); this covers the commands an RPC runs on the connection itself (SignInThrottle).
-            if (context.GetHttpContext().RequestServices.GetService<PmsDbContext>() is { } db)
+            if (services.GetService<PmsDbContext>() is { } db)
             {
                 DatabaseHealthChecks.ClearPool(db);
             }
             logger.LogWarning("{Method} answered UNAVAILABLE: PostgreSQL cannot be reached ({Error}). Check the database server; PMS reconnects by itself.",
-                context.Method, exception.GetBaseException().Message);
-            return ToRpcException(PmsErrors.DatabaseUnavailable());
+                where, exception.GetBaseException().Message);
+            return PmsErrors.DatabaseUnavailable();
         }
-        return Unexpected(exception, context);
+        return null;
     }
 
     /// <summary>The refusal an exception stands for, or null when it is not one the client caused.</summary>
@@ -143,21 +154,16 @@ public sealed class ExceptionMappingInterceptor(ILogger<ExceptionMappingIntercep
 
     /// <summary>
     /// The same mapping for a path that is not a gRPC call (the watch over HTTP ends its event stream with the result):
-    /// a refusal keeps its meaning, an unreachable database is UNAVAILABLE, anything else is logged for the operator and
+    /// through <see cref="Classify"/>, so refusals, a busy pool and an unreachable database answer as on gRPC; anything else is logged for the operator and
     /// answered INTERNAL without internals.
     /// </summary>
-    public static PmsException ToRefusal(Exception exception, ILogger logger, string path)
+    public static PmsException ToRefusal(Exception exception, ILogger logger, string path, IServiceProvider services)
     {
-        if (Refusal(exception) is { } refusal)
+        if (Classify(exception, logger, path, services) is { } refusal)
         {
             return refusal;
         }
-        if (IsDatabaseUnreachable(exception))
-        {
-            logger.LogWarning("{Path} answered UNAVAILABLE: PostgreSQL cannot be reached ({Error}).", path, exception.GetBaseException().Message);
-            return PmsErrors.DatabaseUnavailable();
-        }
-        logger.LogError(exception, "Unhandled error in {Path}", path);
+        logger.LogError(exception, "Unhandled error in {Method}", path);
         return PmsErrors.Internal();
     }
 

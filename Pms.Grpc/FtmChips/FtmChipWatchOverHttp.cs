@@ -60,7 +60,7 @@ public static class FtmChipWatchOverHttp
         }
         catch (Exception ex)
         {
-            await EndAsync(http, Refusal(ex, loggers));
+            await EndAsync(http, Refusal(ex, http, loggers));
         }
     }
 
@@ -189,6 +189,6 @@ public static class FtmChipWatchOverHttp
 
     private static string Truncate(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
-    private static PmsException Refusal(Exception exception, ILoggerFactory loggers) =>
-        ExceptionMappingInterceptor.ToRefusal(exception, loggers.CreateLogger(typeof(FtmChipWatchOverHttp)), Path);
+    private static PmsException Refusal(Exception exception, HttpContext http, ILoggerFactory loggers) =>
+        ExceptionMappingInterceptor.ToRefusal(exception, loggers.CreateLogger(typeof(FtmChipWatchOverHttp)), Path, http.RequestServices);
 }
