@@ -26,10 +26,14 @@ public sealed class TrustVerifier(ITrustAnchors anchors, TimeProvider time, Trus
     {
         var domain = CertificateInput.CheckDomain(requestedDomain).OrRefuse();
         var cacheable = cache is not null && validationTime is null && data.Length <= CertificateParser.MaxCertificateDataBytes;
+        DomainTrustStore? store = null;
+        var key = default((long, UInt128, UInt128));
         if (cacheable)
         {
-            var snapshot = await anchors.GetAsync(domain, cancellationToken);
-            if (cache!.TryGet(TrustVerdictCache.KeyOf(snapshot, data.Span), time.GetUtcNow(), out var remembered))
+            // One snapshot and one hash of the bytes per call: the answer is worked out with, and kept under, that snapshot.
+            store = await anchors.GetAsync(domain, cancellationToken);
+            key = TrustVerdictCache.KeyOf(store, data.Span);
+            if (cache!.TryGet(key, time.GetUtcNow(), out var remembered))
             {
                 metrics?.Verified(domain, remembered.Trusted);
                 return remembered;
@@ -37,7 +41,7 @@ public sealed class TrustVerifier(ITrustAnchors anchors, TimeProvider time, Trus
         }
 
         var (leaf, extras) = CertificateInput.ReadEndEntity(data, requireVersion3: false).OrRefuse();
-        var store = await anchors.GetAsync(domain, cancellationToken);
+        store ??= await anchors.GetAsync(domain, cancellationToken);
         var at = validationTime ?? time.GetUtcNow();
         var result = store.BuildPath(leaf, extras, at);
         metrics?.Verified(domain, result.IsTrusted);
@@ -54,7 +58,7 @@ public sealed class TrustVerifier(ITrustAnchors anchors, TimeProvider time, Trus
 
         if (cacheable)
         {
-            cache!.Add(TrustVerdictCache.KeyOf(store, data.Span), verdict, result, at);
+            cache!.Add(key, verdict, result, at);
         }
 
         return verdict;
