@@ -35,6 +35,8 @@ public static class ApplicationServiceExtensions
             {
                 settings.DisableRetry = true;
                 settings.DisableHealthChecks = true;
+                // The component listens to Npgsql's ActivitySource by itself: an Activity per command even with tracing off.
+                settings.DisableTracing = !builder.CollectsTraces();
             },
             options => options.UseSnakeCaseNamingConvention()
                 .AddInterceptors(new DeadConnectionPoolClearer())
