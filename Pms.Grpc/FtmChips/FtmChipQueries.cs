@@ -116,9 +116,8 @@ public sealed class FtmChipQueries(PmsDbContext db, IFtmProviderGate gate, FtmCh
         }
 
         var parsed = CertificateParser.ParseSingle(Encoding.ASCII.GetBytes(caSigned));
-        var now = time.GetUtcNow();
-        return new FtmChipCertificateView(chip.Id, parsed.Subject, parsed.Issuer, caSigned, mosipSigned, uploadedAt, caNotAfter,
-            mosipNotBefore, mosipNotAfter, CaSignedExpired: caNotAfter <= now, MosipSignedExpired: mosipNotAfter <= now);
+        return new FtmChipCertificateView(chip.Id, new CertificatePairView(parsed.Subject, parsed.Issuer, caSigned, mosipSigned, uploadedAt,
+            caNotAfter, mosipNotBefore, mosipNotAfter, JudgedAt: time.GetUtcNow()));
     }
 
     /// <summary>

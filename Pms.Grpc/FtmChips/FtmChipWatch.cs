@@ -5,7 +5,7 @@ using Pms.Grpc.Data;
 namespace Pms.Grpc.FtmChips;
 
 /// <summary>An open watch: subscribed and listening, so every change committed from now on is seen.</summary>
-public sealed class FtmChipWatch(IFtmChipSubscription subscription, Func<FtmChipChange, bool> visible, PmsDbContext db) : IDisposable
+public sealed class FtmChipWatch(IFtmChipSubscription subscription, IDisposable slot, Func<FtmChipChange, bool> visible, PmsDbContext db) : IDisposable
 {
     /// <summary>The caller's changes, in the order PostgreSQL delivered them, until cancelled, cut off, or the server stops.</summary>
     public async IAsyncEnumerable<FtmChipEventView> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
@@ -24,5 +24,9 @@ public sealed class FtmChipWatch(IFtmChipSubscription subscription, Func<FtmChip
         }
     }
 
-    public void Dispose() => subscription.Dispose();
+    public void Dispose()
+    {
+        subscription.Dispose();
+        slot.Dispose();
+    }
 }

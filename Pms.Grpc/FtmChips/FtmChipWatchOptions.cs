@@ -5,6 +5,12 @@ public sealed class FtmChipWatchOptions
     /// <summary>Unread changes a watcher may fall behind by; one more and its stream ends (RESOURCE_EXHAUSTED <c>WATCH_TOO_SLOW</c>).</summary>
     public int SubscriberCapacity { get; set; } = 256;
 
+    /// <summary>
+    /// Watches one user may have open at once on one replica (<see cref="FtmChipWatchSlots"/>); one more is refused with
+    /// RESOURCE_EXHAUSTED <c>TOO_MANY_WATCHES</c>. A portal tab holds one, so this leaves room for several tabs and devices.
+    /// </summary>
+    public int MaxWatchesPerUser { get; set; } = 8;
+
     /// <summary>The longest wait between attempts to reconnect the LISTEN connection.</summary>
     public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -9,7 +9,7 @@ namespace Pms.Grpc.FtmChips;
 public sealed record FtmChipEventView(FtmChipChange Change, FtmChip Chip);
 
 /// <summary>WatchFtmChips: a provider follows its own chips, admins and internal services every chip.</summary>
-public sealed class FtmChipWatcher(PmsDbContext db, IFtmProviderGate gate, FtmChipEventHub hub)
+public sealed class FtmChipWatcher(PmsDbContext db, IFtmProviderGate gate, FtmChipEventHub hub, FtmChipWatchSlots slots)
 {
     public async Task<FtmChipWatch> OpenAsync(CurrentUser caller, string partnerId, FtmChipStatus? status, CancellationToken cancellationToken)
     {
@@ -29,6 +29,8 @@ public sealed class FtmChipWatcher(PmsDbContext db, IFtmProviderGate gate, FtmCh
             ownPartner = (await gate.RequireProviderAsync(caller, cancellationToken)).Id;
         }
 
+        var slot = slots.TryTake(caller.UserId) ?? throw PmsErrors.ResourceExhausted("TOO_MANY_WATCHES",
+            $"You already have {slots.Limit} watches open; end one (close a portal tab or cancel a stream) before opening another.");
         var subscription = hub.Subscribe();
         try
         {
@@ -37,9 +39,10 @@ public sealed class FtmChipWatcher(PmsDbContext db, IFtmProviderGate gate, FtmCh
         catch
         {
             subscription.Dispose();
+            slot.Dispose();
             throw;
         }
-        return new FtmChipWatch(subscription, change =>
+        return new FtmChipWatch(subscription, slot, change =>
             (ownPartner is null || change.PartnerId == ownPartner)
             && (partnerFilter is null || change.PartnerId == partnerFilter)
             && (status is null || change.To == status), db);

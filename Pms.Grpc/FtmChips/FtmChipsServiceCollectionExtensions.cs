@@ -32,6 +32,7 @@ public static class FtmChipsServiceCollectionExtensions
 
         services.AddOptions<FtmChipWatchOptions>().BindConfiguration("Pms:FtmChipWatch");
         services.AddSingleton<FtmChipCountCache>();
+        services.AddSingleton<FtmChipWatchSlots>();
         services.AddSingleton<FtmChipEventHub>();
         services.AddHostedService(sp => sp.GetRequiredService<FtmChipEventHub>());
 

@@ -122,9 +122,7 @@ public sealed class PartnerCertificates(
         return View(current, time.GetUtcNow());
     }
 
-    public static PartnerCertificateView View(PartnerCertificate c, DateTimeOffset now) => new(
-        c.Id, c.PartnerId, c.Subject, c.Issuer, c.CaSignedCertificatePem, c.MosipSignedCertificatePem, c.UploadedAt,
-        c.CaSignedNotAfter, c.MosipSignedNotBefore, c.MosipSignedNotAfter,
-        CaSignedExpired: c.CaSignedNotAfter <= now,
-        MosipSignedExpired: c.MosipSignedNotAfter <= now);
+    public static PartnerCertificateView View(PartnerCertificate c, DateTimeOffset now) => new(c.Id, c.PartnerId,
+        new CertificatePairView(c.Subject, c.Issuer, c.CaSignedCertificatePem, c.MosipSignedCertificatePem, c.UploadedAt,
+            c.CaSignedNotAfter, c.MosipSignedNotBefore, c.MosipSignedNotAfter, JudgedAt: now));
 }

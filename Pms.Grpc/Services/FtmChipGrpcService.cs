@@ -8,6 +8,7 @@ using Pms.Grpc.Errors;
 using Pms.Grpc.FtmChips;
 using Pms.Grpc.Identity;
 using Pms.Grpc.Infrastructure;
+using Pms.Grpc.Services.Messages;
 using Entities = Pms.Grpc.Data.Entities;
 
 namespace Pms.Grpc.Services;
@@ -84,20 +85,7 @@ public sealed class FtmChipGrpcService(FtmChipLifecycle lifecycle, FtmChipQuerie
     public override async Task<FtmChipCertificate> GetFtmChipCertificate(GetFtmChipCertificateRequest request, ServerCallContext context)
     {
         var certificate = await queries.GetCertificateAsync(context.GetCurrentUser(), request.FtmChipId, context.CancellationToken);
-        return new FtmChipCertificate
-        {
-            FtmChipId = certificate.ChipId.ToString(),
-            Subject = certificate.Subject,
-            Issuer = certificate.Issuer,
-            CaSignedCertificatePem = certificate.CaSignedCertificatePem,
-            MosipSignedCertificatePem = certificate.MosipSignedCertificatePem,
-            UploadedAt = Timestamp.FromDateTimeOffset(certificate.UploadedAt),
-            CaSignedNotAfter = Timestamp.FromDateTimeOffset(certificate.CaSignedNotAfter),
-            MosipSignedNotBefore = Timestamp.FromDateTimeOffset(certificate.MosipSignedNotBefore),
-            MosipSignedNotAfter = Timestamp.FromDateTimeOffset(certificate.MosipSignedNotAfter),
-            CaSignedExpired = certificate.CaSignedExpired,
-            MosipSignedExpired = certificate.MosipSignedExpired,
-        };
+        return new FtmChipCertificate { FtmChipId = certificate.ChipId.ToString() }.WithPair(certificate.Pair);
     }
 
     [Authorize(Roles = Roles.ChipReaders)]

@@ -8,6 +8,7 @@ using Pms.Grpc.Errors;
 using Pms.Grpc.Identity;
 using Pms.Grpc.Infrastructure;
 using Pms.Grpc.Partners;
+using Pms.Grpc.Services.Messages;
 using Entities = Pms.Grpc.Data.Entities;
 
 namespace Pms.Grpc.Services;
@@ -29,38 +30,14 @@ public sealed class PartnerGrpcService(
     [EnableRateLimiting(RateLimitPolicies.SignIn)]
     public override async Task<LoginResponse> Login(LoginRequest request, ServerCallContext context)
     {
-        var session = await sessions.LoginAsync(request.Username, request.Password, context.CancellationToken);
-        return new LoginResponse
-        {
-            AccessToken = session.AccessToken,
-            RefreshToken = session.RefreshToken,
-            ExpiresAt = Timestamp.FromDateTimeOffset(session.AccessTokenExpiresAt),
-            RefreshTokenExpiresAt = Timestamp.FromDateTimeOffset(session.RefreshTokenExpiresAt),
-            Roles = { session.User.Roles },
-            UserId = session.User.Id.ToString(),
-            Username = session.User.Username,
-            PartnerId = session.User.PartnerId?.ToString() ?? "",
-            ConsentRequired = session.ConsentRequired,
-        };
+        return new LoginResponse().WithSession(await sessions.LoginAsync(request.Username, request.Password, context.CancellationToken));
     }
 
     [AllowAnonymous]
     [EnableRateLimiting(RateLimitPolicies.Session)]
     public override async Task<RefreshSessionResponse> RefreshSession(RefreshSessionRequest request, ServerCallContext context)
     {
-        var session = await sessions.RefreshAsync(request.RefreshToken, context.CancellationToken);
-        return new RefreshSessionResponse
-        {
-            AccessToken = session.AccessToken,
-            RefreshToken = session.RefreshToken,
-            ExpiresAt = Timestamp.FromDateTimeOffset(session.AccessTokenExpiresAt),
-            RefreshTokenExpiresAt = Timestamp.FromDateTimeOffset(session.RefreshTokenExpiresAt),
-            Roles = { session.User.Roles },
-            UserId = session.User.Id.ToString(),
-            Username = session.User.Username,
-            PartnerId = session.User.PartnerId?.ToString() ?? "",
-            ConsentRequired = session.ConsentRequired,
-        };
+        return new RefreshSessionResponse().WithSession(await sessions.RefreshAsync(request.RefreshToken, context.CancellationToken));
     }
 
     // The refresh token is the credential here: an expired access token must not stop a sign-out.
@@ -225,21 +202,8 @@ public sealed class PartnerGrpcService(
         UpdatedAt = Timestamp.FromDateTimeOffset(p.UpdatedAt),
     };
 
-    private static Mosip.Pms.V1.PartnerCertificate ToMessage(PartnerCertificateView c) => new()
-    {
-        CertificateId = c.Id.ToString(),
-        PartnerId = c.PartnerId.ToString(),
-        Subject = c.Subject,
-        Issuer = c.Issuer,
-        CaSignedCertificatePem = c.CaSignedCertificatePem,
-        MosipSignedCertificatePem = c.MosipSignedCertificatePem,
-        UploadedAt = Timestamp.FromDateTimeOffset(c.UploadedAt),
-        CaSignedNotAfter = Timestamp.FromDateTimeOffset(c.CaSignedNotAfter),
-        MosipSignedNotBefore = Timestamp.FromDateTimeOffset(c.MosipSignedNotBefore),
-        MosipSignedNotAfter = Timestamp.FromDateTimeOffset(c.MosipSignedNotAfter),
-        CaSignedExpired = c.CaSignedExpired,
-        MosipSignedExpired = c.MosipSignedExpired,
-    };
+    private static Mosip.Pms.V1.PartnerCertificate ToMessage(PartnerCertificateView c) =>
+        new Mosip.Pms.V1.PartnerCertificate { CertificateId = c.Id.ToString(), PartnerId = c.PartnerId.ToString() }.WithPair(c.Pair);
 
     private static Timestamp? ToTimestamp(DateTimeOffset? value) => value is { } v ? Timestamp.FromDateTimeOffset(v) : null;
 }

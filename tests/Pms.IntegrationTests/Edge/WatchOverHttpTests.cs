@@ -82,6 +82,42 @@ public sealed class WatchOverHttpTests(WatchOverHttpTests.Factory pms, ITestOutp
     }
 
     [Fact]
+    public async Task OneUsersOpenWatchesAreBoundedOverHttpAndGrpcTogether()
+    {
+        var provider = await pms.NewProviderAsync();
+        var limit = new Pms.Grpc.FtmChips.FtmChipWatchOptions().MaxWatchesPerUser;
+        using var http = DynamicRest.ClientFor(pms.SocketAddress);
+        var open = new List<ServerSentEventStream>();
+        try
+        {
+            for (var i = 0; i < limit; i++)
+            {
+                open.Add(await OpenAsync(http, BearerOf(provider)));
+            }
+
+            var (response, stream) = await ServerSentEventStream.OpenAsync(http, FtmChipWatchPath, BearerOf(provider), Patience);
+            using (response)
+            {
+                stream?.Dispose();
+                var body = await response.Content.ReadAsStringAsync();
+                Assert.True(response.StatusCode == HttpStatusCode.TooManyRequests, $"{(int)response.StatusCode}: {body}");
+                Assert.True(body.Contains("TOO_MANY_WATCHES", StringComparison.Ordinal), body);
+            }
+
+            using var overGrpc = pms.Chips.WatchFtmChips(new WatchFtmChipsRequest(), provider.Auth);
+            await RpcAssert.FailsAsync(global::Grpc.Core.StatusCode.ResourceExhausted, "TOO_MANY_WATCHES",
+                () => overGrpc.ResponseStream.MoveNext(CancellationToken.None));
+        }
+        finally
+        {
+            foreach (var watch in open)
+            {
+                watch.Dispose();
+            }
+        }
+    }
+
+    [Fact]
     public async Task TheStreamEndsWithSessionRevokedWhenTheCallerSignsOutAndSendsHeartbeatsMeanwhile()
     {
         var provider = await pms.NewProviderAsync();

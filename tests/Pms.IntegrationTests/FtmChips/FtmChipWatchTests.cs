@@ -162,6 +162,64 @@ public sealed class FtmChipWatchTests(FtmChipsFactory pms) : IClassFixture<FtmCh
         }
     }
 
+    [Fact]
+    public async Task AUserHoldsOnlySoManyWatchesAtOnceAndGetsASlotBackWhenOneEnds()
+    {
+        var provider = await pms.NewProviderAsync();
+        var other = await pms.NewProviderAsync();
+        var limit = new FtmChipWatchOptions().MaxWatchesPerUser;
+        var open = new List<AsyncServerStreamingCall<FtmChipEvent>>();
+        try
+        {
+            for (var i = 0; i < limit; i++)
+            {
+                open.Add(await OpenAsync(new WatchFtmChipsRequest(), provider.Auth));
+            }
+
+            using (var refused = pms.Chips.WatchFtmChips(new WatchFtmChipsRequest(), provider.Auth))
+            {
+                await RpcAssert.FailsAsync(StatusCode.ResourceExhausted, "TOO_MANY_WATCHES", () => refused.ResponseStream.MoveNext(CancellationToken.None));
+            }
+
+            // The limit is the user's own: another provider still watches.
+            using var others = await OpenAsync(new WatchFtmChipsRequest(), other.Auth);
+
+            // Ending a watch gives its slot back once the server has seen the cancellation.
+            open[0].Dispose();
+            open.RemoveAt(0);
+            var deadline = DateTime.UtcNow + Patience;
+            while (true)
+            {
+                var again = pms.Chips.WatchFtmChips(new WatchFtmChipsRequest(), provider.Auth);
+                try
+                {
+                    await again.ResponseHeadersAsync.WaitAsync(Patience);
+                    open.Add(again);
+                    break;
+                }
+                catch (RpcException ex) when (ex.StatusCode == StatusCode.ResourceExhausted && DateTime.UtcNow < deadline)
+                {
+                    again.Dispose();
+                    await Task.Delay(100);
+                }
+            }
+
+            // Every watch still held, the reopened one included, hears the provider's next change.
+            var chip = await pms.AddChipAsync(provider);
+            foreach (var watch in open)
+            {
+                Assert.Equal(chip.FtmChipId, (await NextAsync(watch)).FtmChip.FtmChipId);
+            }
+        }
+        finally
+        {
+            foreach (var watch in open)
+            {
+                watch.Dispose();
+            }
+        }
+    }
+
     // Opens a watch and waits for its headers: from then on the server listens, so no later change is missed.
     [Fact]
     public async Task AProvidersWatchEndsWhenTheAdminDeactivatesThePartner()
