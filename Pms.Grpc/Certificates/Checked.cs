@@ -10,18 +10,24 @@ namespace Pms.Grpc.Certificates;
 public readonly struct Checked<T>
 {
     private readonly T? _value;
+    private readonly CertificateRuleViolation? _violation;
+
+    // Set only by the two ways of deciding, so default(Checked<T>) (a field never assigned, an array slot) is neither
+    // accepted nor refused: reading it is a programming error, not a silently accepted certificate.
+    private readonly bool _decided;
 
     private Checked(T? value, CertificateRuleViolation? violation)
     {
         _value = value;
-        Violation = violation;
+        _violation = violation;
+        _decided = true;
     }
 
     /// <summary>The broken rule; null when the input was accepted.</summary>
-    public CertificateRuleViolation? Violation { get; }
+    public CertificateRuleViolation? Violation => _decided ? _violation : throw NeverDecided();
 
     [MemberNotNullWhen(false, nameof(Violation))]
-    public bool IsAccepted => Violation is null;
+    public bool IsAccepted => _decided ? _violation is null : throw NeverDecided();
 
     /// <summary>The accepted value; asking for it after a refusal is a programming error.</summary>
     public T Value => IsAccepted
@@ -42,4 +48,7 @@ public readonly struct Checked<T>
         ArgumentNullException.ThrowIfNull(next);
         return IsAccepted ? next(_value!) : Violation;
     }
+
+    private static InvalidOperationException NeverDecided() =>
+        new($"This Checked<{typeof(T).Name}> was never decided (default value): a certificate step returned without accepting or refusing.");
 }

@@ -1,51 +1,23 @@
 using System.Security.Cryptography;
-using System.Text;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Pkcs;
 using Org.BouncyCastle.Security;
+using Pms.Grpc.AtRest;
 
 namespace Pms.Grpc.Certificates;
 
-/// <summary>The protected key could not be recovered: wrong master secret, another purpose, or corrupted data.</summary>
+/// <summary>The protected key could not be recovered: wrong master secret, another row, or corrupted data.</summary>
 public sealed class PrivateKeyProtectionException(string message, Exception? innerException = null)
     : Exception(message, innerException);
 
 /// <summary>
-/// Keeps a private key encrypted at rest: PKCS#8, sealed with AES-256-GCM under a key derived by HKDF-SHA256
-/// from a configured master secret and a purpose label. The blob describes itself:
-/// <c>version (1) | salt (16) | nonce (12) | ciphertext | tag (16)</c>; the version byte and the purpose are
-/// authenticated too. HKDF does not stretch a weak secret: the master secret must be random (e.g. 32 random bytes, base64).
+/// Keeps a private key encrypted at rest: PKCS#8, sealed by <see cref="AtRestEncryption"/> (the one at-rest format,
+/// <see cref="AtRestEnvelope"/>) and bound to its row of <c>signing_authority_keys</c>.
 /// </summary>
-public sealed class PrivateKeyProtector
+public sealed class PrivateKeyProtector(AtRestEncryption encryption)
 {
-    public const string DefaultPurpose = "pms/signing-ca/private-key";
-    public const int MinimumSecretLength = 16;
-
-    private const byte Version1 = 1;
-    private const int SaltSize = 16;
-    private const int NonceSize = 12;
-    private const int TagSize = 16;
-    private const int KeySize = 32;
-    private const int HeaderSize = 1 + SaltSize + NonceSize;
-
-    private readonly byte[] _secret;
-    private readonly byte[] _purpose;
-
-    public PrivateKeyProtector(string masterSecret, string purpose = DefaultPurpose)
-    {
-        ArgumentNullException.ThrowIfNull(masterSecret);
-        ArgumentException.ThrowIfNullOrEmpty(purpose);
-        if (masterSecret.Length < MinimumSecretLength)
-        {
-            throw new ArgumentException($"The master secret must be at least {MinimumSecretLength} characters (use a long random value).", nameof(masterSecret));
-        }
-
-        _secret = Encoding.UTF8.GetBytes(masterSecret);
-        _purpose = Encoding.UTF8.GetBytes(purpose);
-    }
-
-    /// <summary>Encrypts <paramref name="privateKey"/> (any key BouncyCastle can write as PKCS#8).</summary>
-    public byte[] Protect(AsymmetricKeyParameter privateKey)
+    /// <summary>Encrypts <paramref name="privateKey"/> (any key BouncyCastle can write as PKCS#8) for row <paramref name="rowId"/>.</summary>
+    public byte[] Protect(AsymmetricKeyParameter privateKey, Guid rowId)
     {
         ArgumentNullException.ThrowIfNull(privateKey);
         if (!privateKey.IsPrivate)
@@ -56,7 +28,7 @@ public sealed class PrivateKeyProtector
         var plaintext = PrivateKeyInfoFactory.CreatePrivateKeyInfo(privateKey).GetEncoded();
         try
         {
-            return Seal(plaintext);
+            return encryption.Protect(plaintext, EncryptedColumn.SigningCaPrivateKey, rowId);
         }
         finally
         {
@@ -64,11 +36,19 @@ public sealed class PrivateKeyProtector
         }
     }
 
-    /// <summary>Decrypts a blob made by <see cref="Protect"/> with the same secret and purpose.</summary>
-    /// <exception cref="PrivateKeyProtectionException">Wrong secret or purpose, unknown version, or corrupted data.</exception>
-    public AsymmetricKeyParameter Unprotect(ReadOnlySpan<byte> blob)
+    /// <summary>Decrypts a blob of row <paramref name="rowId"/> made by <see cref="Protect"/> (or by an older PMS).</summary>
+    /// <exception cref="PrivateKeyProtectionException">Wrong master key, another row, unknown version, or corrupted data.</exception>
+    public AsymmetricKeyParameter Unprotect(ReadOnlySpan<byte> blob, Guid rowId)
     {
-        var plaintext = Open(blob);
+        byte[] plaintext;
+        try
+        {
+            plaintext = encryption.Unprotect(blob, EncryptedColumn.SigningCaPrivateKey, rowId);
+        }
+        catch (AtRestDecryptionException ex)
+        {
+            throw new PrivateKeyProtectionException(ex.Message, ex);
+        }
         try
         {
             return PrivateKeyFactory.CreateKey(plaintext);
@@ -82,71 +62,4 @@ public sealed class PrivateKeyProtector
             CryptographicOperations.ZeroMemory(plaintext);
         }
     }
-
-    private byte[] Seal(ReadOnlySpan<byte> plaintext)
-    {
-        var blob = new byte[HeaderSize + plaintext.Length + TagSize];
-        blob[0] = Version1;
-        var salt = blob.AsSpan(1, SaltSize);
-        var nonce = blob.AsSpan(1 + SaltSize, NonceSize);
-        RandomNumberGenerator.Fill(salt);
-        RandomNumberGenerator.Fill(nonce);
-
-        var key = DeriveKey(salt);
-        try
-        {
-            using var aes = new AesGcm(key, TagSize);
-            aes.Encrypt(nonce, plaintext, blob.AsSpan(HeaderSize, plaintext.Length), blob.AsSpan(HeaderSize + plaintext.Length), AssociatedData(Version1));
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(key);
-        }
-
-        return blob;
-    }
-
-    private byte[] Open(ReadOnlySpan<byte> blob)
-    {
-        if (blob.Length < HeaderSize + TagSize + 1)
-        {
-            throw new PrivateKeyProtectionException("The protected key is too short to be a protected key blob.");
-        }
-
-        if (blob[0] != Version1)
-        {
-            throw new PrivateKeyProtectionException($"The protected key has version {blob[0]}; this PMS reads version {Version1}.");
-        }
-
-        var salt = blob.Slice(1, SaltSize);
-        var nonce = blob.Slice(1 + SaltSize, NonceSize);
-        var ciphertext = blob[HeaderSize..^TagSize];
-        var tag = blob[^TagSize..];
-        var plaintext = new byte[ciphertext.Length];
-        var key = DeriveKey(salt);
-        try
-        {
-            using var aes = new AesGcm(key, TagSize);
-            aes.Decrypt(nonce, ciphertext, tag, plaintext, AssociatedData(blob[0]));
-            return plaintext;
-        }
-        catch (AuthenticationTagMismatchException ex)
-        {
-            throw new PrivateKeyProtectionException(
-                "The protected key could not be decrypted: the master secret is wrong (or was changed), or the data is corrupted.", ex);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(key);
-        }
-    }
-
-    private byte[] DeriveKey(ReadOnlySpan<byte> salt)
-    {
-        var key = new byte[KeySize];
-        HKDF.DeriveKey(HashAlgorithmName.SHA256, _secret, key, salt, _purpose);
-        return key;
-    }
-
-    private byte[] AssociatedData(byte version) => [version, .. _purpose];
 }

@@ -74,13 +74,14 @@ public sealed class SigningAuthority
         return new SigningAuthority(ParsedCertificate.From(certificate), keyPair.Private, timeProvider);
     }
 
-    /// <summary>Loads a stored signing CA: its certificate and its protected private key.</summary>
+    /// <summary>Loads a stored signing CA: its certificate and its protected private key, stored in row <paramref name="rowId"/>.</summary>
     /// <exception cref="PrivateKeyProtectionException">The key cannot be decrypted, or it does not belong to the certificate.</exception>
-    public static SigningAuthority Load(string certificatePem, ReadOnlySpan<byte> protectedPrivateKey, PrivateKeyProtector protector, TimeProvider timeProvider)
+    public static SigningAuthority Load(string certificatePem, ReadOnlySpan<byte> protectedPrivateKey, Guid rowId, PrivateKeyProtector protector,
+        TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(protector);
         var certificate = CertificateParser.ParseSingle(System.Text.Encoding.UTF8.GetBytes(certificatePem));
-        return Load(certificate, protector.Unprotect(protectedPrivateKey), timeProvider);
+        return Load(certificate, protector.Unprotect(protectedPrivateKey, rowId), timeProvider);
     }
 
     /// <summary>Wraps a certificate and its private key, checking that they belong together.</summary>
@@ -98,11 +99,11 @@ public sealed class SigningAuthority
         return new SigningAuthority(certificate, privateKey, timeProvider);
     }
 
-    /// <summary>The private key, encrypted for storage.</summary>
-    public byte[] ExportProtectedPrivateKey(PrivateKeyProtector protector)
+    /// <summary>The private key, encrypted for storage in row <paramref name="rowId"/>.</summary>
+    public byte[] ExportProtectedPrivateKey(PrivateKeyProtector protector, Guid rowId)
     {
         ArgumentNullException.ThrowIfNull(protector);
-        return protector.Protect(_privateKey);
+        return protector.Protect(_privateKey, rowId);
     }
 
     /// <summary>

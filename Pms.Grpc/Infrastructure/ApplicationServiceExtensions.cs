@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Npgsql;
+using Pms.Grpc.AtRest;
 using Pms.Grpc.Auditing;
 using Pms.Grpc.Configuration;
 using Pms.Grpc.Data;
@@ -28,6 +29,8 @@ public static class ApplicationServiceExtensions
         // Graceful shutdown (SIGTERM): in-flight calls get this long to finish before the process exits anyway.
         services.Configure<HostOptions>(o => o.ShutdownTimeout = builder.Configuration.GetValue("Pms:ShutdownTimeout", TimeSpan.FromSeconds(30)));
         services.AddSingleton<PmsSecrets>();
+        services.AddSingleton(sp => new AtRestEncryption(sp.GetRequiredService<PmsSecrets>()));
+        services.AddScoped<AtRestFormatUpgrade>();
 
         // Migrations run explicitly at start; explicit transactions (chip transitions) need no retry strategy in the way.
         // The component's own health check is replaced by DatabaseHealthChecks (a real query, migrations, pool recovery).

@@ -21,7 +21,7 @@ public sealed class PmsSecrets
     public byte[] JwtSigningKey => _jwtSigningKey ?? throw NotLoaded();
     public byte[] MasterKey => _masterKey ?? throw NotLoaded();
 
-    /// <summary>Derives a 256-bit key for one purpose (e.g. "signing-ca-private-key", "partner-pii").</summary>
+    /// <summary>Derives a 256-bit key for one purpose (e.g. "partner-email-lookup"; AtRestEncryption derives the encryption keys the same way).</summary>
     public byte[] DeriveKey(string purpose) =>
         HKDF.DeriveKey(HashAlgorithmName.SHA256, MasterKey, 32, salt: [], info: Encoding.UTF8.GetBytes("pms:" + purpose));
 

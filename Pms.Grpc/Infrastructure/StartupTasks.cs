@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Pms.Grpc.AtRest;
 using Pms.Grpc.Configuration;
 using Pms.Grpc.Data;
 using Pms.Grpc.Data.Entities;
@@ -13,7 +14,9 @@ public static class StartupTasks
 {
     /// <summary>
     /// Applies EF Core migrations (retrying while PostgreSQL comes up), loads PMS's secrets, creates the
-    /// bootstrap admin, then runs every registered <see cref="IStartupTask"/>, all before Kestrel listens.
+    /// bootstrap admin, then runs every registered <see cref="IStartupTask"/>, then rewrites encrypted values older PMS
+    /// versions stored (<see cref="AtRestFormatUpgrade"/>; last, so a wrong master key is first reported by the signing CA), all
+    /// before Kestrel listens.
     /// </summary>
     public static async Task InitializePmsAsync(this WebApplication app, CancellationToken cancellationToken = default)
     {
@@ -31,6 +34,7 @@ public static class StartupTasks
         {
             await task.RunAsync(cancellationToken);
         }
+        await services.GetRequiredService<AtRestFormatUpgrade>().RunAsync(cancellationToken);
     }
 
     private static async Task MigrateWithRetryAsync(PmsDbContext db, ILogger logger, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using MimeKit;
+using Pms.Grpc.AtRest;
 using Pms.Grpc.Data;
 using Pms.Grpc.Data.Entities;
 using Pms.Grpc.Partners;
@@ -11,14 +12,11 @@ namespace Pms.Grpc.Mail;
 /// </summary>
 public sealed class MailOutbox(PmsDbContext db, PersonalDataProtector protector, TimeProvider time, MailOutboxSignal signal)
 {
-    internal const string MessageField = "mail-outbox-message";
-    internal const string RequestField = "mail-outbox-request";
-
     /// <summary>Adds a composed mail; it is written by the caller's next SaveChanges, inside the caller's transaction.</summary>
     public OutboxMail Add(string kind, MimeMessage message)
     {
         var mail = New(kind);
-        mail.MessageEncrypted = protector.Protect(Serialize(message), mail.Id, MessageField);
+        mail.MessageEncrypted = protector.Protect(Serialize(message), mail.Id, EncryptedColumn.MailMessage);
         db.OutboxMails.Add(mail);
         return mail;
     }
@@ -30,7 +28,7 @@ public sealed class MailOutbox(PmsDbContext db, PersonalDataProtector protector,
     public OutboxMail AddRequest(string kind, string request)
     {
         var mail = New(kind);
-        mail.RequestEncrypted = protector.Protect(request, mail.Id, RequestField);
+        mail.RequestEncrypted = protector.Protect(request, mail.Id, EncryptedColumn.MailRequest);
         db.OutboxMails.Add(mail);
         return mail;
     }

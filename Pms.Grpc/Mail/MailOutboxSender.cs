@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Pms.Grpc.AtRest;
 using Pms.Grpc.Configuration;
 using Pms.Grpc.Data;
 using Pms.Grpc.Data.Entities;
@@ -110,7 +111,7 @@ public sealed class MailOutboxSender(
         try
         {
             var message = mail.MessageEncrypted is { } encrypted
-                ? MailOutbox.Deserialize(protector.Unprotect(encrypted, mail.Id, MailOutbox.MessageField))
+                ? MailOutbox.Deserialize(protector.Unprotect(encrypted, mail.Id, EncryptedColumn.MailMessage))
                 : await ComposeAsync(services, mail, claimToken, cancellationToken);
             if (message is null)
             {
@@ -150,7 +151,7 @@ public sealed class MailOutboxSender(
         var composer = services.GetServices<IMailComposer>().FirstOrDefault(c => c.Kind == mail.Kind)
             ?? throw new InvalidOperationException($"No composer for {mail.Kind} mail is registered.");
         var request = protector.Unprotect(mail.RequestEncrypted ?? throw new InvalidOperationException("The mail has neither a message nor a request."),
-            mail.Id, MailOutbox.RequestField);
+            mail.Id, EncryptedColumn.MailRequest);
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var message = await composer.ComposeAsync(request, cancellationToken);
@@ -162,7 +163,7 @@ public sealed class MailOutboxSender(
                 .SetProperty(m => m.RequestEncrypted, (byte[]?)null)
                 .SetProperty(m => m.ClaimedUntil, (DateTimeOffset?)null), cancellationToken)
             : await mine.ExecuteUpdateAsync(s => s
-                .SetProperty(m => m.MessageEncrypted, protector.Protect(MailOutbox.Serialize(message), mail.Id, MailOutbox.MessageField))
+                .SetProperty(m => m.MessageEncrypted, protector.Protect(MailOutbox.Serialize(message), mail.Id, EncryptedColumn.MailMessage))
                 .SetProperty(m => m.RequestEncrypted, (byte[]?)null), cancellationToken);
         if (updated == 0)
         {

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Pms.Grpc.AtRest;
 using Pms.Grpc.Data;
 using Pms.Grpc.Data.Entities;
 using Pms.Grpc.Errors;
@@ -9,10 +10,6 @@ namespace Pms.Grpc.Partners;
 /// <summary>Reads partners and turns stored rows into <see cref="PartnerDetails"/>.</summary>
 public sealed class PartnerDirectory(PmsDbContext db, PersonalDataProtector protector, ConsentPolicy consent)
 {
-    public const string AddressField = "address";
-    public const string PhoneNumberField = "phone_number";
-    public const string EmailField = "email";
-
     /// <summary>Parses an API partner id; anything that is not one of ours answers PARTNER_NOT_FOUND, like a missing partner.</summary>
     public static Guid ParseId(string partnerId)
     {
@@ -61,9 +58,9 @@ public sealed class PartnerDirectory(PmsDbContext db, PersonalDataProtector prot
             partner.FirstName,
             partner.LastName,
             partner.OrganizationName,
-            protector.Unprotect(partner.AddressEncrypted, partner.Id, AddressField),
-            protector.Unprotect(partner.PhoneNumberEncrypted, partner.Id, PhoneNumberField),
-            protector.Unprotect(partner.EmailEncrypted, partner.Id, EmailField),
+            protector.Unprotect(partner.AddressEncrypted, partner.Id, EncryptedColumn.PartnerAddress),
+            protector.Unprotect(partner.PhoneNumberEncrypted, partner.Id, EncryptedColumn.PartnerPhoneNumber),
+            protector.Unprotect(partner.EmailEncrypted, partner.Id, EncryptedColumn.PartnerEmail),
             username,
             partner.Status,
             consented,

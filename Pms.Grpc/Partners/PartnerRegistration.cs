@@ -3,6 +3,7 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Pms.Grpc.AtRest;
 using Pms.Grpc.Auditing;
 using Pms.Grpc.Data;
 using Pms.Grpc.Data.Entities;
@@ -130,9 +131,9 @@ public sealed class PartnerRegistration(
             FirstName = form.FirstName,
             LastName = form.LastName,
             OrganizationName = form.OrganizationName,
-            AddressEncrypted = protector.Protect(form.Address, partnerId, PartnerDirectory.AddressField),
-            PhoneNumberEncrypted = protector.Protect(form.PhoneNumber, partnerId, PartnerDirectory.PhoneNumberField),
-            EmailEncrypted = protector.Protect(form.Email, partnerId, PartnerDirectory.EmailField),
+            AddressEncrypted = protector.Protect(form.Address, partnerId, EncryptedColumn.PartnerAddress),
+            PhoneNumberEncrypted = protector.Protect(form.PhoneNumber, partnerId, EncryptedColumn.PartnerPhoneNumber),
+            EmailEncrypted = protector.Protect(form.Email, partnerId, EncryptedColumn.PartnerEmail),
             EmailLookupHash = emailHash,
             Status = PartnerStatus.InProgress,
             CreatedAt = now,

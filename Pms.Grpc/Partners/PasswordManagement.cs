@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
+using Pms.Grpc.AtRest;
 using Pms.Grpc.Auditing;
 using Pms.Grpc.Configuration;
 using Pms.Grpc.Data;
@@ -88,7 +89,7 @@ public sealed class PasswordManagement(
         await db.SaveChangesAsync(cancellationToken);
 
         var link = $"{options.Value.Portal.BaseUrl.TrimEnd('/')}/reset-password?token={Uri.EscapeDataString(token)}";
-        var to = protector.Unprotect(partner.EmailEncrypted, partner.Id, PartnerDirectory.EmailField);
+        var to = protector.Unprotect(partner.EmailEncrypted, partner.Id, EncryptedColumn.PartnerEmail);
         var message = new MimeMessage
         {
             Subject = "Reset your PMS password",

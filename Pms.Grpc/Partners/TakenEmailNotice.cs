@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
+using Pms.Grpc.AtRest;
 using Pms.Grpc.Auditing;
 using Pms.Grpc.Configuration;
 using Pms.Grpc.Data;
@@ -74,7 +75,7 @@ public sealed class TakenEmailNotice(
         };
         message.From.Add(MailboxAddress.Parse(options.Value.Mail.From));
         message.To.Add(new MailboxAddress($"{partner.FirstName} {partner.LastName}",
-            protector.Unprotect(partner.EmailEncrypted, partner.Id, PartnerDirectory.EmailField)));
+            protector.Unprotect(partner.EmailEncrypted, partner.Id, EncryptedColumn.PartnerEmail)));
         return message;
     }
 }

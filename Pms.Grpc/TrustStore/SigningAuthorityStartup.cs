@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Pms.Grpc.AtRest;
 using Pms.Grpc.Certificates;
 using Pms.Grpc.Data;
 using Pms.Grpc.Data.Entities;
@@ -8,24 +9,23 @@ namespace Pms.Grpc.TrustStore;
 
 /// <summary>Loads PMS's signing CA at start-up, generating and storing it on the very first start.</summary>
 public sealed class SigningAuthorityStartup(
-    PmsDbContext db, PmsSecrets secrets, TimeProvider time, MosipSigner signer, ILogger<SigningAuthorityStartup> logger) : IStartupTask
+    PmsDbContext db, AtRestEncryption encryption, TimeProvider time, MosipSigner signer, ILogger<SigningAuthorityStartup> logger) : IStartupTask
 {
-    private const string KeyPurpose = "signing-ca-private-key";
-
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var protector = new PrivateKeyProtector(Convert.ToBase64String(secrets.DeriveKey(KeyPurpose)));
+        var protector = new PrivateKeyProtector(encryption);
         var stored = await ReadActiveAsync(cancellationToken);
         if (stored is null)
         {
             var created = SigningAuthority.Create(time);
+            var id = Guid.CreateVersion7();
             // Replicas starting together on an empty database all get here. The unique index on the active row lets
             // one insert win; the others' inserts wait for its commit and then do nothing, and they read the winner's
             // key. Plain SQL, not SaveChanges: it needs no exception path, and nothing else tracked by this start-up's
             // DbContext rides along with it.
             var inserted = await db.Database.ExecuteSqlInterpolatedAsync($"""
                 INSERT INTO signing_authority_keys (id, certificate_pem, encrypted_private_key, created_at, is_active)
-                VALUES ({Guid.CreateVersion7()}, {created.CertificatePem}, {created.ExportProtectedPrivateKey(protector)}, {time.GetUtcNow()}, TRUE)
+                VALUES ({id}, {created.CertificatePem}, {created.ExportProtectedPrivateKey(protector, id)}, {time.GetUtcNow()}, TRUE)
                 ON CONFLICT (is_active) WHERE is_active DO NOTHING
                 """, cancellationToken);
             if (inserted == 1)
@@ -41,7 +41,7 @@ public sealed class SigningAuthorityStartup(
 
         try
         {
-            signer.Authority = SigningAuthority.Load(stored.CertificatePem, stored.EncryptedPrivateKey, protector, time);
+            signer.Authority = SigningAuthority.Load(stored.CertificatePem, stored.EncryptedPrivateKey, stored.Id, protector, time);
         }
         catch (PrivateKeyProtectionException ex)
         {

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Pms.Grpc.AtRest;
 using Pms.Grpc.Data;
 using Pms.Grpc.Partners;
 
@@ -12,7 +13,7 @@ public sealed class PartnerContacts(PmsDbContext db, PersonalDataProtector prote
         var partner = await db.Partners.AsNoTracking().FirstOrDefaultAsync(p => p.Id == partnerId, cancellationToken);
         return partner is null
             ? null
-            : new PartnerContact(protector.Unprotect(partner.EmailEncrypted, partner.Id, PartnerDirectory.EmailField),
+            : new PartnerContact(protector.Unprotect(partner.EmailEncrypted, partner.Id, EncryptedColumn.PartnerEmail),
                 $"{partner.FirstName} {partner.LastName}", partner.OrganizationName);
     }
 }

@@ -1,10 +1,10 @@
-using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Mosip.Pms.V1;
 using Npgsql;
+using Pms.Grpc.AtRest;
 using Pms.Grpc.Certificates;
 using Pms.Grpc.Data;
 using Pms.Grpc.Data.Entities;
@@ -91,11 +91,12 @@ public sealed class ReplicaStartupTests
         {
             var authority = SigningAuthority.Create(TimeProvider.System);
             rivalSigningCertificate = authority.CertificatePem;
+            var id = Guid.CreateVersion7();
             rival.SigningAuthorityKeys.Add(new SigningAuthorityKey
             {
-                Id = Guid.CreateVersion7(),
+                Id = id,
                 CertificatePem = authority.CertificatePem,
-                EncryptedPrivateKey = authority.ExportProtectedPrivateKey(SigningKeyProtector()),
+                EncryptedPrivateKey = authority.ExportProtectedPrivateKey(SigningKeyProtector(), id),
                 CreatedAt = DateTimeOffset.UtcNow,
                 IsActive = true,
             });
@@ -146,8 +147,7 @@ public sealed class ReplicaStartupTests
         }
     }
 
-    private static PrivateKeyProtector SigningKeyProtector() => new(Convert.ToBase64String(HKDF.DeriveKey(
-        HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(PmsFactory.MasterKey), 32, salt: [], info: Encoding.UTF8.GetBytes("pms:signing-ca-private-key"))));
+    private static PrivateKeyProtector SigningKeyProtector() => new(new AtRestEncryption(() => Encoding.UTF8.GetBytes(PmsFactory.MasterKey)));
 
     private static PmsDbContext Context(string database) => new(new DbContextOptionsBuilder<PmsDbContext>()
         .UseNpgsql(database).UseSnakeCaseNamingConvention().Options);

@@ -1,5 +1,7 @@
+using System.Text;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Pkcs;
+using Pms.Grpc.AtRest;
 using Pms.Grpc.Certificates;
 using Pms.Testing;
 
@@ -9,6 +11,10 @@ public class PrivateKeyProtectorTests
 {
     private const string Secret = "correct horse battery staple 0123456789";
 
+    private static readonly Guid RowId = Guid.CreateVersion7();
+
+    private static PrivateKeyProtector Protector(string secret = Secret) => new(new AtRestEncryption(() => Encoding.UTF8.GetBytes(secret)));
+
     [Theory]
     [InlineData(TestKeyType.Rsa2048)]
     [InlineData(TestKeyType.EcP256)]
@@ -16,10 +22,9 @@ public class PrivateKeyProtectorTests
     public void ProtectedKeyRoundTrips(TestKeyType keyType)
     {
         var key = TestCertificates.GenerateKey(keyType).Private;
-        var protector = new PrivateKeyProtector(Secret);
+        var protector = Protector();
 
-        var blob = protector.Protect(key);
-        var restored = protector.Unprotect(blob);
+        var restored = protector.Unprotect(protector.Protect(key, RowId), RowId);
 
         Assert.Equal(
             PrivateKeyInfoFactory.CreatePrivateKeyInfo(key).GetEncoded(),
@@ -27,15 +32,15 @@ public class PrivateKeyProtectorTests
     }
 
     [Fact]
-    public void BlobIsVersionedAndHoldsNoPlaintextKey()
+    public void BlobIsTheOneAtRestEnvelopeAndHoldsNoPlaintextKey()
     {
         var key = (RsaPrivateCrtKeyParameters)TestCertificates.GenerateKey(TestKeyType.Rsa2048).Private;
         var plaintext = PrivateKeyInfoFactory.CreatePrivateKeyInfo(key).GetEncoded();
 
-        var blob = new PrivateKeyProtector(Secret).Protect(key);
+        var blob = Protector().Protect(key, RowId);
 
-        Assert.Equal(1, blob[0]);
-        Assert.Equal(1 + 16 + 12 + plaintext.Length + 16, blob.Length);
+        Assert.Equal(AtRestEnvelope.Version, blob[0]);
+        Assert.Equal(AtRestEnvelope.Overhead + plaintext.Length, blob.Length);
         Assert.Equal(-1, blob.AsSpan().IndexOf(key.Modulus.ToByteArrayUnsigned().AsSpan(0, 32)));
     }
 
@@ -43,52 +48,51 @@ public class PrivateKeyProtectorTests
     public void TwoProtectionsOfOneKeyDiffer()
     {
         var key = TestCertificates.GenerateKey(TestKeyType.EcP256).Private;
-        var protector = new PrivateKeyProtector(Secret);
+        var protector = Protector();
 
-        Assert.NotEqual(protector.Protect(key), protector.Protect(key));
+        Assert.NotEqual(protector.Protect(key, RowId), protector.Protect(key, RowId));
     }
 
     [Fact]
-    public void WrongSecretIsRefusedClearly()
+    public void WrongMasterKeyIsRefusedClearly()
     {
-        var blob = new PrivateKeyProtector(Secret).Protect(TestCertificates.GenerateKey(TestKeyType.EcP256).Private);
+        var blob = Protector().Protect(TestCertificates.GenerateKey(TestKeyType.EcP256).Private, RowId);
 
-        var ex = Assert.Throws<PrivateKeyProtectionException>(() => new PrivateKeyProtector(Secret + "!").Unprotect(blob));
+        var ex = Assert.Throws<PrivateKeyProtectionException>(() => Protector(Secret + "!").Unprotect(blob, RowId));
 
-        Assert.Contains("master secret", ex.Message);
+        Assert.Contains("another master key", ex.Message);
     }
 
     [Fact]
-    public void OtherPurposeIsRefused()
+    public void AKeyCopiedIntoAnotherRowIsRefused()
     {
-        var blob = new PrivateKeyProtector(Secret).Protect(TestCertificates.GenerateKey(TestKeyType.EcP256).Private);
+        var blob = Protector().Protect(TestCertificates.GenerateKey(TestKeyType.EcP256).Private, RowId);
 
-        Assert.Throws<PrivateKeyProtectionException>(() => new PrivateKeyProtector(Secret, "another/purpose").Unprotect(blob));
+        Assert.Throws<PrivateKeyProtectionException>(() => Protector().Unprotect(blob, Guid.CreateVersion7()));
     }
 
     [Fact]
     public void TamperedBlobIsRefused()
     {
-        var blob = new PrivateKeyProtector(Secret).Protect(TestCertificates.GenerateKey(TestKeyType.EcP256).Private);
+        var blob = Protector().Protect(TestCertificates.GenerateKey(TestKeyType.EcP256).Private, RowId);
         blob[40] ^= 0x01;
 
-        Assert.Throws<PrivateKeyProtectionException>(() => new PrivateKeyProtector(Secret).Unprotect(blob));
+        Assert.Throws<PrivateKeyProtectionException>(() => Protector().Unprotect(blob, RowId));
     }
 
     [Fact]
-    public void UnknownVersionAndShortBlobAreRefused()
+    public void AKeyStoredByTheOlderFormatStillOpens()
     {
-        var blob = new PrivateKeyProtector(Secret).Protect(TestCertificates.GenerateKey(TestKeyType.EcP256).Private);
-        blob[0] = 2;
+        var key = TestCertificates.GenerateKey(TestKeyType.Rsa2048).Private;
+        var blob = LegacyAtRestWriters.ProtectPrivateKey(Secret, key);
 
-        Assert.Contains("version", Assert.Throws<PrivateKeyProtectionException>(() => new PrivateKeyProtector(Secret).Unprotect(blob)).Message);
-        Assert.Throws<PrivateKeyProtectionException>(() => new PrivateKeyProtector(Secret).Unprotect(new byte[10]));
+        var restored = Protector().Unprotect(blob, RowId);
+
+        Assert.Equal(PrivateKeyInfoFactory.CreatePrivateKeyInfo(key).GetEncoded(), PrivateKeyInfoFactory.CreatePrivateKeyInfo(restored).GetEncoded());
+        Assert.Contains("MasterKey is not the key", Assert.Throws<PrivateKeyProtectionException>(() => Protector(Secret + "!").Unprotect(blob, RowId)).Message);
     }
 
     [Fact]
-    public void ShortSecretAndPublicKeyAreRefused()
-    {
-        Assert.Throws<ArgumentException>(() => new PrivateKeyProtector("short"));
-        Assert.Throws<ArgumentException>(() => new PrivateKeyProtector(Secret).Protect(TestCertificates.GenerateKey(TestKeyType.EcP256).Public));
-    }
+    public void APublicKeyIsRefused() =>
+        Assert.Throws<ArgumentException>(() => Protector().Protect(TestCertificates.GenerateKey(TestKeyType.EcP256).Public, RowId));
 }

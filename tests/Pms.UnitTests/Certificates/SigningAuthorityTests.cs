@@ -1,4 +1,5 @@
 using Org.BouncyCastle.Asn1.X509;
+using Pms.Grpc.AtRest;
 using Pms.Grpc.Certificates;
 using Pms.Testing;
 using static Pms.UnitTests.Certificates.CertificateTestHelpers;
@@ -18,6 +19,8 @@ public sealed class SigningAuthorityFixture
 public class SigningAuthorityTests(SigningAuthorityFixture fixture) : IClassFixture<SigningAuthorityFixture>
 {
     private const string Secret = "a-long-random-master-secret-for-tests-0123456789";
+
+    private static PrivateKeyProtector Protector() => new(new AtRestEncryption(() => System.Text.Encoding.UTF8.GetBytes(Secret)));
 
     private static readonly TestCertificate PartnerRoot = TestCertificates.Root("Partner Root");
 
@@ -110,7 +113,9 @@ public class SigningAuthorityTests(SigningAuthorityFixture fixture) : IClassFixt
     public void MosipSignedCertificateNeverOutlivesTheSigningCa()
     {
         var clock = Clock();
-        var authority = SigningAuthority.Load(fixture.Authority.Certificate, new PrivateKeyProtector(Secret).Unprotect(fixture.Authority.ExportProtectedPrivateKey(new PrivateKeyProtector(Secret))), clock);
+        var rowId = Guid.CreateVersion7();
+        var protector = Protector();
+        var authority = SigningAuthority.Load(fixture.Authority.Certificate, protector.Unprotect(fixture.Authority.ExportProtectedPrivateKey(protector, rowId), rowId), clock);
         clock.SetUtcNow(fixture.Authority.Certificate.NotAfter.AddDays(-30));
 
         var issued = authority.IssueMosipSignedCertificate(PartnerRoot.IssueLeaf("partner", o => o.NotAfter = DateTimeOffset.UtcNow.AddYears(20)).Parsed());
@@ -121,10 +126,11 @@ public class SigningAuthorityTests(SigningAuthorityFixture fixture) : IClassFixt
     [Fact]
     public void SigningAuthorityReloadsFromPemAndProtectedKey()
     {
-        var protector = new PrivateKeyProtector(Secret);
-        var blob = fixture.Authority.ExportProtectedPrivateKey(protector);
+        var protector = Protector();
+        var rowId = Guid.CreateVersion7();
+        var blob = fixture.Authority.ExportProtectedPrivateKey(protector, rowId);
 
-        var reloaded = SigningAuthority.Load(fixture.Authority.CertificatePem, blob, protector, fixture.Clock);
+        var reloaded = SigningAuthority.Load(fixture.Authority.CertificatePem, blob, rowId, protector, fixture.Clock);
         var issued = reloaded.IssueMosipSignedCertificate(PartnerRoot.IssueLeaf("partner").Parsed());
 
         Assert.Equal(fixture.Authority.Certificate.ThumbprintSha256, reloaded.Certificate.ThumbprintSha256);

@@ -60,8 +60,10 @@ public sealed class ErrorModelTests
         var exceptions = typeof(PmsErrors).Assembly.GetTypes()
             .Where(t => typeof(Exception).IsAssignableFrom(t) && t.Namespace?.StartsWith("Pms.Grpc", StringComparison.Ordinal) == true)
             .Select(t => t.FullName!).Order().ToList();
-        // PrivateKeyProtectionException is a server fault (a key that cannot be decrypted), never the client's refusal.
-        Assert.Equal(["Pms.Grpc.Certificates.PrivateKeyProtectionException", "Pms.Grpc.Errors.PmsException"], exceptions);
+        // AtRestDecryptionException and PrivateKeyProtectionException are server faults (a stored value or key that cannot
+        // be decrypted), never the client's refusal.
+        Assert.Equal(["Pms.Grpc.AtRest.AtRestDecryptionException", "Pms.Grpc.Certificates.PrivateKeyProtectionException", "Pms.Grpc.Errors.PmsException"],
+            exceptions);
     }
 
     private sealed record SourceLine(string File, int Number, string Text)
