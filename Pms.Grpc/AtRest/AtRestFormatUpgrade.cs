@@ -1,9 +1,11 @@
 using System.Data;
 using System.Security.Cryptography;
+using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
 using Pms.Grpc.Data;
+using Pms.Grpc.Partners;
 
 namespace Pms.Grpc.AtRest;
 
@@ -12,9 +14,11 @@ namespace Pms.Grpc.AtRest;
 /// PMS versions) into <see cref="AtRestEnvelope"/>. Each batch is one UPDATE that replaces a value only if it still
 /// holds the bytes that were read: a process that dies leaves every row either old (still readable) or new; replicas
 /// starting together, or a request writing the row meanwhile, make the update skip that row instead of overwriting it.
-/// Once nothing old is left, a start costs one scan per column that finds nothing.
+/// Once nothing old is left, a start costs one scan per column that finds nothing. A value under a retired master key
+/// is rewritten the same way; with a partner's email goes its lookup hash, whose key the master key changes too.
 /// </summary>
-public sealed class AtRestFormatUpgrade(PmsDbContext db, AtRestEncryption encryption, ILogger<AtRestFormatUpgrade> logger)
+public sealed class AtRestFormatUpgrade(PmsDbContext db, AtRestEncryption encryption, PersonalDataProtector personalData,
+    ILogger<AtRestFormatUpgrade> logger)
 {
     internal const int BatchSize = 500;
 
@@ -55,9 +59,10 @@ public sealed class AtRestFormatUpgrade(PmsDbContext db, AtRestEncryption encryp
             WHERE "{column.Column}" IS NOT NULL AND substring("{column.Column}" from 1 for @prefix_length) <> @prefix AND id > @after
             ORDER BY id LIMIT {BatchSize}
             """;
+        var withLookupHash = column == EncryptedColumn.PartnerEmail;
         var update = $"""
-            UPDATE "{column.Table}" AS t SET "{column.Column}" = v.new_value
-            FROM unnest(@ids, @old_values, @new_values) AS v(id, old_value, new_value)
+            UPDATE "{column.Table}" AS t SET "{column.Column}" = v.new_value{(withLookupHash ? ", email_lookup_hash = v.lookup_hash" : "")}
+            FROM unnest(@ids, @old_values, @new_values, @lookup_hashes) AS v(id, old_value, new_value, lookup_hash)
             WHERE t.id = v.id AND t."{column.Column}" = v.old_value
             """;
         var prefix = encryption.CurrentPrefix;
@@ -85,22 +90,24 @@ public sealed class AtRestFormatUpgrade(PmsDbContext db, AtRestEncryption encryp
             }
 
             var newValues = new byte[ids.Count][];
+            var lookupHashes = new byte[ids.Count][];
             for (var i = 0; i < ids.Count; i++)
             {
-                newValues[i] = Reseal(oldValues[i], column, ids[i]);
+                (newValues[i], lookupHashes[i]) = Reseal(oldValues[i], column, ids[i], withLookupHash);
             }
             await using (var command = new NpgsqlCommand(update, connection))
             {
                 command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ids.ToArray() });
                 command.Parameters.Add(new NpgsqlParameter("old_values", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = oldValues.ToArray() });
                 command.Parameters.Add(new NpgsqlParameter("new_values", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = newValues });
+                command.Parameters.Add(new NpgsqlParameter("lookup_hashes", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = lookupHashes });
                 total += await command.ExecuteNonQueryAsync(cancellationToken);
             }
             after = ids[^1];
         }
     }
 
-    private byte[] Reseal(byte[] stored, EncryptedColumn column, Guid rowId)
+    private (byte[] Value, byte[] LookupHash) Reseal(byte[] stored, EncryptedColumn column, Guid rowId, bool withLookupHash)
     {
         byte[] plaintext;
         try
@@ -115,7 +122,8 @@ public sealed class AtRestFormatUpgrade(PmsDbContext db, AtRestEncryption encryp
         }
         try
         {
-            return encryption.Protect(plaintext, column, rowId);
+            var lookupHash = withLookupHash ? personalData.EmailLookupHash(Encoding.UTF8.GetString(plaintext)) : [];
+            return (encryption.Protect(plaintext, column, rowId), lookupHash);
         }
         finally
         {

@@ -17,9 +17,13 @@ public sealed class PmsSecrets
 {
     private byte[]? _jwtSigningKey;
     private byte[]? _masterKey;
+    private IReadOnlyList<byte[]>? _retiredMasterKeys;
 
     public byte[] JwtSigningKey => _jwtSigningKey ?? throw NotLoaded();
     public byte[] MasterKey => _masterKey ?? throw NotLoaded();
+
+    /// <summary>Master keys of before a rotation, whose stored values are still read (never written).</summary>
+    public IReadOnlyList<byte[]> RetiredMasterKeys => _retiredMasterKeys ?? throw NotLoaded();
 
     /// <summary>Derives a 256-bit key for one purpose (e.g. "partner-email-lookup"; AtRestEncryption derives the encryption keys the same way).</summary>
     public byte[] DeriveKey(string purpose) =>
@@ -38,8 +42,14 @@ public sealed class PmsSecrets
         {
             throw new InvalidOperationException("Pms:KeyEncryption:MasterKey must be at least 32 characters.");
         }
+        var retired = options.Value.KeyEncryption.RetiredMasterKeys.Where(k => !string.IsNullOrWhiteSpace(k) && k != master).Distinct().ToList();
+        if (retired.Any(k => k.Length < 32))
+        {
+            throw new InvalidOperationException("Each of Pms:KeyEncryption:RetiredMasterKeys must be at least 32 characters (the master key it was).");
+        }
         _jwtSigningKey = Encoding.UTF8.GetBytes(jwt);
         _masterKey = Encoding.UTF8.GetBytes(master);
+        _retiredMasterKeys = [.. retired.Select(Encoding.UTF8.GetBytes)];
     }
 
     private static async Task<string> ResolveAsync(PmsDbContext db, string name, string? configured,

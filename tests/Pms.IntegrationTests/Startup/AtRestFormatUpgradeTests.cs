@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Mosip.Pms.V1;
@@ -146,6 +147,51 @@ public sealed class AtRestFormatUpgradeTests
         Assert.Contains("Pms:KeyEncryption:MasterKey is not the key it was stored with", ex.ToString());
     }
 
+    [Fact]
+    public async Task AfterARotationValuesUnderTheRetiredMasterKeyAreReadAndRewrittenUnderTheNewOne()
+    {
+        const string newMasterKey = "integration-tests-next-master-key-0123456789abcdef";
+        var database = await (await PostgresServer.GetSharedAsync()).CreateDatabaseAsync(nameof(AtRestFormatUpgradeTests));
+        var registration = PartnerSetup.NewRegistration();
+        string partnerId;
+        string signingCertificate;
+        await using (var before = new Replica(database))
+        {
+            await before.InitializeAsync();
+            partnerId = (await before.RegisterAsync(registration)).PartnerId;
+            signingCertificate = await SigningCertificateAsync(before);
+        }
+
+        await using (var rotated = new Replica(database, masterKey: newMasterKey, retiredMasterKey: PmsFactory.MasterKey))
+        {
+            await rotated.InitializeAsync();
+
+            var admin = PmsFactory.Bearer((await rotated.LoginAsAdminAsync()).AccessToken);
+            var partner = await rotated.Partners.GetPartnerAsync(new GetPartnerRequest { PartnerId = partnerId }, admin);
+            Assert.Equal((registration.Email, registration.PhoneNumber, registration.Address), (partner.Email, partner.PhoneNumber, partner.Address));
+            Assert.Equal(signingCertificate, await SigningCertificateAsync(rotated));
+            var encryption = rotated.Services.GetRequiredService<AtRestEncryption>();
+            var values = await ReadAllAsync(database);
+            Assert.True(values.All(v => encryption.IsCurrent(v.Value)), "Values not under the new master key after start-up:\n" + Describe(values));
+
+            // The email's lookup hash moved to the new key with it: the address is still taken, in any case.
+            var again = PartnerSetup.NewRegistration();
+            again.Email = registration.Email.ToUpperInvariant();
+            await rotated.RegisterAsync(again);
+            await using var db = new PmsDbContext(new DbContextOptionsBuilder<PmsDbContext>().UseNpgsql(database).UseSnakeCaseNamingConvention().Options);
+            Assert.Equal(1, await db.Partners.CountAsync());
+        }
+
+        // Once rewritten, the retired key is no longer needed.
+        await using var after = new Replica(database, masterKey: newMasterKey);
+        await after.InitializeAsync();
+        Assert.Equal(signingCertificate, await SigningCertificateAsync(after));
+    }
+
+    private static async Task<string> SigningCertificateAsync(PmsFactory pms) =>
+        (await new TrustStoreService.TrustStoreServiceClient(pms.Channel).GetSigningCertificateAsync(
+            new GetSigningCertificateRequest(), PmsFactory.Bearer((await pms.LoginAsAdminAsync()).AccessToken))).CertificatePem;
+
     private sealed record StoredValue(EncryptedColumn Column, Guid RowId, byte[] Value);
 
     private static async Task<List<StoredValue>> ReadAllAsync(string database)
@@ -179,10 +225,24 @@ public sealed class AtRestFormatUpgradeTests
         Assert.True(await command.ExecuteNonQueryAsync() > 0, "The statement changed no row: " + sql);
     }
 
-    private sealed class Replica(string database, bool startFailureExpected = false) : PmsFactory
+    private sealed class Replica(string database, bool startFailureExpected = false, string? masterKey = null, string? retiredMasterKey = null)
+        : PmsFactory
     {
         protected override string? ExistingDatabase => database;
 
         protected override bool StartFailureExpected => startFailureExpected;
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            if (masterKey is not null)
+            {
+                builder.UseSetting("Pms:KeyEncryption:MasterKey", masterKey);
+            }
+            if (retiredMasterKey is not null)
+            {
+                builder.UseSetting("Pms:KeyEncryption:RetiredMasterKeys:0", retiredMasterKey);
+            }
+        }
     }
 }

@@ -66,6 +66,25 @@ public class AtRestEncryptionTests
     }
 
     [Fact]
+    public void ValuesUnderARetiredMasterKeyStillOpenAndAreNotCurrent()
+    {
+        const string newMasterKey = "unit-tests-next-master-key-0123456789abcdef";
+        var rowId = Guid.CreateVersion7();
+        var sealedBefore = Encryption.Protect("before the rotation"u8, EncryptedColumn.PartnerAddress, rowId);
+        var legacy = LegacyAtRestWriters.ProtectPersonalData(MasterKey, "older still", rowId, EncryptedColumn.PartnerAddress.LegacyField!);
+        var rotated = new AtRestEncryption(() => Encoding.UTF8.GetBytes(newMasterKey), () => [Encoding.UTF8.GetBytes(MasterKey)]);
+
+        Assert.Equal("before the rotation"u8.ToArray(), rotated.Unprotect(sealedBefore, EncryptedColumn.PartnerAddress, rowId));
+        Assert.Equal("older still"u8.ToArray(), rotated.Unprotect(legacy, EncryptedColumn.PartnerAddress, rowId));
+        Assert.False(rotated.IsCurrent(sealedBefore));
+        Assert.True(rotated.IsCurrent(rotated.Protect("after"u8, EncryptedColumn.PartnerAddress, rowId)));
+        Assert.False(Encryption.IsCurrent(rotated.Protect("after"u8, EncryptedColumn.PartnerAddress, rowId)));
+        // Without the retired key the value is named as another master key's.
+        Assert.Contains("another master key",
+            Assert.Throws<AtRestDecryptionException>(() => For(newMasterKey).Unprotect(sealedBefore, EncryptedColumn.PartnerAddress, rowId)).Message);
+    }
+
+    [Fact]
     public void EveryColumnNamesADistinctPlace()
     {
         var rowId = Guid.CreateVersion7();

@@ -118,7 +118,7 @@ public sealed partial class KubernetesManifestTests
                 secretEnv++;
             }
         }
-        Assert.Equal(5, secretEnv); // database and mail connection strings, admin password, JWT key, master key
+        Assert.Equal(6, secretEnv); // database and mail connection strings, admin password, JWT key, master key, retired master key
     }
 
     [GeneratedRegex("password|secret|signingkey|masterkey|connectionstrings", RegexOptions.IgnoreCase)]
