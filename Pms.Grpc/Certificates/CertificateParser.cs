@@ -132,8 +132,15 @@ public static class CertificateParser
         return label.Length > 64 ? label[..64].ToString() + "…" : label.ToString();
     }
 
-    private static CertificateRuleViolation? ReadDer(ReadOnlySpan<byte> der, string what, List<ParsedCertificate> found)
+    private static CertificateRuleViolation? ReadDer(ReadOnlySpan<byte> data, string what, List<ParsedCertificate> found)
     {
+        var der = data.ToArray();
+        if (ParsedCertificate.TryRead(der) is { } certificate)
+        {
+            found.Add(certificate);
+            return null;
+        }
+
         if (!TryReadAsn1(der, out var sequence))
         {
             return Unparsable($"{what} is neither PEM nor a DER certificate or PKCS#7 structure.");
@@ -152,10 +159,19 @@ public static class CertificateParser
         return ReadCertificate(sequence, what, found);
     }
 
-    private static CertificateRuleViolation? ReadCertificateDer(byte[] der, string what, List<ParsedCertificate> found) =>
-        TryReadAsn1(der, out var sequence)
+    // The platform's reader first: it reads the DER as sent, without building BouncyCastle's objects (see DerCertificateReader).
+    private static CertificateRuleViolation? ReadCertificateDer(byte[] der, string what, List<ParsedCertificate> found)
+    {
+        if (ParsedCertificate.TryRead(der) is { } certificate)
+        {
+            found.Add(certificate);
+            return null;
+        }
+
+        return TryReadAsn1(der, out var sequence)
             ? ReadCertificate(sequence, what, found)
             : Unparsable($"{what} is not DER-encoded ASN.1.");
+    }
 
     private static CertificateRuleViolation? ReadPkcs7Der(byte[] der, string what, List<ParsedCertificate> found) =>
         TryReadAsn1(der, out var sequence)
@@ -216,12 +232,12 @@ public static class CertificateParser
         return null;
     }
 
-    private static bool TryReadAsn1(ReadOnlySpan<byte> der, [NotNullWhen(true)] out Asn1Sequence? sequence)
+    private static bool TryReadAsn1(byte[] der, [NotNullWhen(true)] out Asn1Sequence? sequence)
     {
         try
         {
             // FromByteArray refuses trailing bytes after the outer object.
-            sequence = Asn1Object.FromByteArray(der.ToArray()) as Asn1Sequence;
+            sequence = Asn1Object.FromByteArray(der) as Asn1Sequence;
             return sequence is not null;
         }
         catch (Exception ex) when (CryptoErrors.IsRecoverable(ex))

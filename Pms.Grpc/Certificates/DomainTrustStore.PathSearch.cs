@@ -3,6 +3,16 @@ namespace Pms.Grpc.Certificates;
 /// <summary>The path search behind <see cref="DomainTrustStore.BuildPath(ParsedCertificate, IReadOnlyList{ParsedCertificate}, DateTimeOffset)"/>.</summary>
 public sealed partial class DomainTrustStore
 {
+    private static bool? TryGetCachedSignature(ParsedCertificate child, ParsedCertificate issuer) =>
+        SignatureCache.TryGet((child.ThumbprintSha256, issuer.ThumbprintSha256), out var verified) ? verified : null;
+
+    private static bool VerifyAndCache(ParsedCertificate child, ParsedCertificate issuer)
+    {
+        var verified = child.IsSignedBy(issuer);
+        SignatureCache.Set((child.ThumbprintSha256, issuer.ThumbprintSha256), verified);
+        return verified;
+    }
+
     // One depth-first search; the arrays hold the path under construction (index 0 is the certificate itself).
     private sealed class Search(DomainTrustStore store, ParsedCertificate certificate, List<ParsedCertificate> extras, DateTimeOffset at)
     {
@@ -60,7 +70,7 @@ public sealed partial class DomainTrustStore
 
             foreach (var extra in extras)
             {
-                if (extra.SubjectKey != child.IssuerKey || !child.KeyIdentifierAllows(extra))
+                if (extra.SubjectKey != store.IssuerKeyOf(child) || !child.KeyIdentifierAllows(extra))
                 {
                     continue;
                 }

@@ -21,6 +21,7 @@ public sealed partial class DomainTrustStore
 
     private readonly Node[] _nodes;
     private readonly Dictionary<string, Node[]> _bySubject;
+    private readonly Dictionary<ReadOnlyMemory<byte>, string> _subjectKeyByNameDer;
     private readonly Dictionary<string, Node[]> _bySubjectKeyIdentifier;
     private readonly Dictionary<string, Node> _byThumbprint;
     private readonly Dictionary<Guid, Node> _byId;
@@ -55,6 +56,14 @@ public sealed partial class DomainTrustStore
         _bySubject = nodes
             .GroupBy(n => n.Certificate.SubjectKey, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.OrderByDescending(n => n.Certificate.NotAfter).ToArray(), StringComparer.Ordinal);
+        // A certificate asked about names its issuer with the same bytes as the issuer's own subject nearly always:
+        // then the canonical key is known without working it out for the asker (IssuerKeyOf).
+        _subjectKeyByNameDer = new(DerBytesComparer.Instance);
+        foreach (var node in nodes)
+        {
+            _subjectKeyByNameDer.TryAdd(node.Certificate.SubjectDer, node.Certificate.SubjectKey);
+        }
+
         _bySubjectKeyIdentifier = nodes
             .Where(n => n.Certificate.SubjectKeyIdentifierHex is not null)
             .GroupBy(n => n.Certificate.SubjectKeyIdentifierHex!, StringComparer.Ordinal)
@@ -205,17 +214,18 @@ public sealed partial class DomainTrustStore
     // Stored certificates whose subject is the child's issuer and whose SKI does not contradict its AKI.
     private IEnumerable<Node> StoredCandidates(ParsedCertificate child)
     {
+        var issuerKey = IssuerKeyOf(child);
         if (child.AuthorityKeyIdentifierHex is { } aki && _bySubjectKeyIdentifier.TryGetValue(aki, out var byKeyId))
         {
             foreach (var node in byKeyId)
             {
-                if (node.Certificate.SubjectKey == child.IssuerKey)
+                if (node.Certificate.SubjectKey == issuerKey)
                 {
                     yield return node;
                 }
             }
 
-            if (_bySubject.TryGetValue(child.IssuerKey, out var sameName))
+            if (_bySubject.TryGetValue(issuerKey, out var sameName))
             {
                 foreach (var node in sameName)
                 {
@@ -229,7 +239,7 @@ public sealed partial class DomainTrustStore
             yield break;
         }
 
-        if (_bySubject.TryGetValue(child.IssuerKey, out var bySubject))
+        if (_bySubject.TryGetValue(issuerKey, out var bySubject))
         {
             foreach (var node in bySubject)
             {
@@ -241,15 +251,9 @@ public sealed partial class DomainTrustStore
         }
     }
 
-    private static bool? TryGetCachedSignature(ParsedCertificate child, ParsedCertificate issuer) =>
-        SignatureCache.TryGet((child.ThumbprintSha256, issuer.ThumbprintSha256), out var verified) ? verified : null;
-
-    private static bool VerifyAndCache(ParsedCertificate child, ParsedCertificate issuer)
-    {
-        var verified = child.IsSignedBy(issuer);
-        SignatureCache.Set((child.ThumbprintSha256, issuer.ThumbprintSha256), verified);
-        return verified;
-    }
+    // Equal name DER means equal canonical keys (the key is worked out from the DER), so a stored subject's key serves.
+    private string IssuerKeyOf(ParsedCertificate child) =>
+        _subjectKeyByNameDer.TryGetValue(child.IssuerDer, out var key) ? key : child.IssuerKey;
 
     private static CertificateRuleViolation? ValidityFailure(ParsedCertificate certificate, string role, DateTimeOffset at)
     {

@@ -58,18 +58,18 @@ internal sealed class PlatformPublicKey
     }
 
     /// <summary>The key, or null when it is not an RSA or EC key the platform imports (BouncyCastle is used then).</summary>
-    public static PlatformPublicKey? TryCreate(SubjectPublicKeyInfo publicKeyInfo)
+    public static PlatformPublicKey? TryCreate(ReadOnlyMemory<byte> subjectPublicKeyInfo)
     {
-        var algorithm = publicKeyInfo.Algorithm.Algorithm;
-        var isRsa = algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption);
-        if (!isRsa && !algorithm.Equals(X9ObjectIdentifiers.IdECPublicKey))
-        {
-            return null;
-        }
-
         try
         {
-            var der = publicKeyInfo.GetEncoded(Asn1Encodable.Der);
+            var der = subjectPublicKeyInfo.ToArray();
+            var algorithm = SubjectPublicKeyInfo.GetInstance(Asn1Object.FromByteArray(der)).Algorithm.Algorithm;
+            var isRsa = algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption);
+            if (!isRsa && !algorithm.Equals(X9ObjectIdentifiers.IdECPublicKey))
+            {
+                return null;
+            }
+
             return new PlatformPublicKey(der, isRsa, Import(der, isRsa));
         }
         // PlatformNotSupportedException: an EC key on a curve OpenSSL does not know (found by fuzzing).
