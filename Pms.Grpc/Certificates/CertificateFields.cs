@@ -55,6 +55,9 @@ internal sealed class CertificateFields
     /// <summary>Known, as it was read, to be one <see cref="CertificateAlgorithms.IsSignatureAccepted"/> accepts; false: ask it.</summary>
     public bool IsSignatureAlgorithmKnownAccepted { get; init; }
 
+    /// <summary>How the platform verifies the signature, when the reader already knows; null: work it out from <see cref="SignatureAlgorithm"/>.</summary>
+    public PlatformSignature? PlatformSignature { get; init; }
+
     public required int Version { get; init; }
 
     public required DateTimeOffset NotBefore { get; init; }

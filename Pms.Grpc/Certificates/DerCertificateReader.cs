@@ -1,4 +1,5 @@
 using System.Formats.Asn1;
+using System.Security.Cryptography;
 
 namespace Pms.Grpc.Certificates;
 
@@ -22,8 +23,15 @@ internal static class DerCertificateReader
     private static readonly Asn1Tag ExtensionsTag = new(TagClass.ContextSpecific, 3, isConstructed: true);
 
     // sha256/384/512WithRSAEncryption (NULL or absent parameters) and ecdsa-with-SHA256/384/512 (no parameters).
-    private static readonly HashSet<string> RsaSignatures = ["1.2.840.113549.1.1.11", "1.2.840.113549.1.1.12", "1.2.840.113549.1.1.13"];
-    private static readonly HashSet<string> EcdsaSignatures = ["1.2.840.10045.4.3.2", "1.2.840.10045.4.3.3", "1.2.840.10045.4.3.4"];
+    private static readonly Dictionary<string, PlatformSignature> Signatures = new()
+    {
+        ["1.2.840.113549.1.1.11"] = new(true, HashAlgorithmName.SHA256),
+        ["1.2.840.113549.1.1.12"] = new(true, HashAlgorithmName.SHA384),
+        ["1.2.840.113549.1.1.13"] = new(true, HashAlgorithmName.SHA512),
+        ["1.2.840.10045.4.3.2"] = new(false, HashAlgorithmName.SHA256),
+        ["1.2.840.10045.4.3.3"] = new(false, HashAlgorithmName.SHA384),
+        ["1.2.840.10045.4.3.4"] = new(false, HashAlgorithmName.SHA512),
+    };
 
     /// <summary>The certificate's fields, or null when <paramref name="der"/> is not one this reader reads (BouncyCastle decides then).</summary>
     public static CertificateFields? TryRead(byte[] der)
@@ -48,7 +56,7 @@ internal static class DerCertificateReader
         var tbsDer = certificate.PeekEncodedValue();
         var tbs = certificate.ReadSequence();
         var signatureAlgorithm = certificate.ReadEncodedValue();
-        RequireSignatureAlgorithm(signatureAlgorithm);
+        var platformSignature = RequireSignatureAlgorithm(signatureAlgorithm);
         Require(certificate.TryReadPrimitiveBitString(out var unusedBits, out var signature));
         Require(!certificate.HasData);
 
@@ -91,6 +99,7 @@ internal static class DerCertificateReader
             SubjectPublicKeyInfo = subjectPublicKeyInfo,
             // Only SHA-2 with RSA PKCS#1 v1.5 or ECDSA get this far (RequireSignatureAlgorithm).
             IsSignatureAlgorithmKnownAccepted = true,
+            PlatformSignature = platformSignature,
             Version = 3,
             NotBefore = notBefore,
             NotAfter = notAfter,
@@ -195,6 +204,10 @@ internal static class DerCertificateReader
         return reader.ReadGeneralizedTime();
     }
 
+    private static bool IsNameString(Asn1Tag tag) =>
+        tag.TagClass == TagClass.Universal && !tag.IsConstructed && (UniversalTagNumber)tag.TagValue
+            is UniversalTagNumber.PrintableString or UniversalTagNumber.UTF8String or UniversalTagNumber.IA5String;
+
     // Name ::= SEQUENCE OF SET OF SEQUENCE { type OBJECT IDENTIFIER, value }, each SET non-empty; returns the RDN count.
     private static int NameRdnCount(ReadOnlyMemory<byte> name)
     {
@@ -209,8 +222,9 @@ internal static class DerCertificateReader
             {
                 var attribute = rdn.ReadSequence();
                 attribute.ReadObjectIdentifier();
-                attribute.ReadEncodedValue();
-                Require(!attribute.HasData);
+                // DistinguishedNames.ReadDer decodes these as BouncyCastle does; other value types are BouncyCastle's.
+                var value = attribute.ReadEncodedValue();
+                Require(!attribute.HasData && IsNameString(new AsnReader(value, AsnEncodingRules.DER).PeekTag()));
             }
 
             count++;
@@ -235,10 +249,12 @@ internal static class DerCertificateReader
         return (oid, parameters);
     }
 
-    private static void RequireSignatureAlgorithm(ReadOnlyMemory<byte> encoded)
+    private static PlatformSignature RequireSignatureAlgorithm(ReadOnlyMemory<byte> encoded)
     {
         var (oid, parameters) = RequireAlgorithmIdentifier(encoded);
-        Require(RsaSignatures.Contains(oid) ? parameters is null || IsNull(parameters.Value) : EcdsaSignatures.Contains(oid) && parameters is null);
+        Require(Signatures.TryGetValue(oid, out var signature)
+            && (signature.IsRsa ? parameters is null || IsNull(parameters.Value) : parameters is null));
+        return signature;
     }
 
     // An RSA key (NULL parameters, RSAPublicKey SEQUENCE of two INTEGERs) or an EC key on a named curve.

@@ -1,10 +1,15 @@
+using System.Formats.Asn1;
 using System.Text;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.X509;
 
 namespace Pms.Grpc.Certificates;
 
-/// <summary>Reading X.509 names: an RFC 4514 display string, a canonical key for chaining, attribute values.</summary>
+/// <summary>
+/// Reading X.509 names: an RFC 4514 display string, a canonical key for chaining, attribute values. A name is read once
+/// into its RDNs' attributes (<see cref="Read(X509Name)"/> from BouncyCastle, <see cref="ReadDer"/> from DER with the
+/// platform's reader, for the names <see cref="DerCertificateReader"/> admits); everything else works on those.
+/// </summary>
 public static class DistinguishedNames
 {
     private static readonly Dictionary<string, string> ShortNames = new()
@@ -27,9 +32,11 @@ public static class DistinguishedNames
     };
 
     /// <summary>RFC 4514 string, most specific RDN first: <c>CN=Leaf,O=Acme,C=IN</c>.</summary>
-    public static string ToRfc4514(X509Name name)
+    public static string ToRfc4514(X509Name name) => ToRfc4514(Read(name));
+
+    /// <inheritdoc cref="ToRfc4514(X509Name)"/>
+    public static string ToRfc4514(IReadOnlyList<NameAttribute[]> rdns)
     {
-        var rdns = Rdns(name);
         var builder = new StringBuilder();
         for (var i = rdns.Count - 1; i >= 0; i--)
         {
@@ -39,7 +46,7 @@ public static class DistinguishedNames
             }
 
             var first = true;
-            foreach (var (oid, value) in Attributes(rdns[i]))
+            foreach (var attribute in rdns[i])
             {
                 if (!first)
                 {
@@ -47,15 +54,15 @@ public static class DistinguishedNames
                 }
 
                 first = false;
-                if (ShortNames.TryGetValue(oid.Id, out var shortName) && value is IAsn1String text)
+                if (ShortNames.TryGetValue(attribute.Oid, out var shortName) && attribute.Text is { } text)
                 {
                     builder.Append(shortName).Append('=');
-                    AppendEscaped(builder, text.GetString());
+                    AppendEscaped(builder, text);
                 }
                 else
                 {
                     // RFC 4514 §2.4: unknown types (or non-string values) as dotted OID with the hex of the DER value.
-                    builder.Append(oid.Id).Append("=#").Append(Convert.ToHexStringLower(value.GetDerEncoded()));
+                    builder.Append(attribute.Oid).Append("=#").Append(Convert.ToHexStringLower(attribute.ValueDer.Span));
                 }
             }
         }
@@ -67,18 +74,21 @@ public static class DistinguishedNames
     /// A key under which two names that RFC 5280 §7.1 would call equal compare equal: string values trimmed,
     /// inner whitespace collapsed, ASCII case folded (as OpenSSL's canonical encoding does), RDN structure kept.
     /// </summary>
-    public static string CanonicalKey(X509Name name)
+    public static string CanonicalKey(X509Name name) => CanonicalKey(Read(name));
+
+    /// <inheritdoc cref="CanonicalKey(X509Name)"/>
+    public static string CanonicalKey(IReadOnlyList<NameAttribute[]> rdns)
     {
         var builder = new StringBuilder();
         var parts = new List<string>(2);
-        foreach (var rdn in Rdns(name))
+        foreach (var rdn in rdns)
         {
             parts.Clear();
-            foreach (var (oid, value) in Attributes(rdn))
+            foreach (var attribute in rdn)
             {
-                parts.Add(oid.Id + "=" + (value is IAsn1String text
-                    ? CanonicalValue(text.GetString())
-                    : "#" + Convert.ToHexStringLower(value.GetDerEncoded())));
+                parts.Add(attribute.Oid + "=" + (attribute.Text is { } text
+                    ? CanonicalValue(text)
+                    : "#" + Convert.ToHexStringLower(attribute.ValueDer.Span)));
             }
 
             // A multi-valued RDN is a SET: its order carries no meaning.
@@ -90,21 +100,65 @@ public static class DistinguishedNames
     }
 
     /// <summary>Every value of one attribute type (e.g. <see cref="X509Name.O"/>), in name order.</summary>
-    public static IReadOnlyList<string> Values(X509Name name, DerObjectIdentifier attributeType)
+    public static IReadOnlyList<string> Values(X509Name name, DerObjectIdentifier attributeType) => Values(Read(name), attributeType.Id);
+
+    /// <summary>Every value of one attribute type (dotted OID), in name order.</summary>
+    public static IReadOnlyList<string> Values(IReadOnlyList<NameAttribute[]> rdns, string attributeType)
     {
         List<string>? values = null;
-        foreach (var rdn in Rdns(name))
+        foreach (var rdn in rdns)
         {
-            foreach (var (oid, value) in Attributes(rdn))
+            foreach (var attribute in rdn)
             {
-                if (oid.Equals(attributeType))
+                if (attribute.Oid == attributeType)
                 {
-                    (values ??= []).Add(value is IAsn1String text ? text.GetString() : "#" + Convert.ToHexStringLower(value.GetDerEncoded()));
+                    (values ??= []).Add(attribute.Text ?? "#" + Convert.ToHexStringLower(attribute.ValueDer.Span));
                 }
             }
         }
 
         return values ?? (IReadOnlyList<string>)[];
+    }
+
+    /// <summary>The RDNs of a name BouncyCastle parsed, in name order: string values as BouncyCastle reads them.</summary>
+    public static IReadOnlyList<NameAttribute[]> Read(X509Name name)
+    {
+        var rdns = new List<NameAttribute[]>();
+        foreach (var rdn in Rdns(name))
+        {
+            rdns.Add([.. Attributes(rdn).Select(a => new NameAttribute(a.Oid.Id,
+                a.Value is IAsn1String text ? text.GetString() : null,
+                a.Value is IAsn1String ? ReadOnlyMemory<byte>.Empty : a.Value.GetDerEncoded()))]);
+        }
+
+        return rdns;
+    }
+
+    /// <summary>
+    /// The RDNs of a Name's DER whose values are all PrintableString, UTF8String or IA5String (checked by
+    /// <see cref="DerCertificateReader"/>): read with the platform's reader, each value decoded as BouncyCastle decodes it.
+    /// </summary>
+    internal static IReadOnlyList<NameAttribute[]> ReadDer(ReadOnlyMemory<byte> nameDer)
+    {
+        var rdns = new List<NameAttribute[]>();
+        var sequence = new AsnReader(nameDer, AsnEncodingRules.DER).ReadSequence();
+        var attributes = new List<NameAttribute>(1);
+        while (sequence.HasData)
+        {
+            var rdn = sequence.ReadSetOf();
+            attributes.Clear();
+            while (rdn.HasData)
+            {
+                var attribute = rdn.ReadSequence();
+                var oid = attribute.ReadObjectIdentifier();
+                var tag = attribute.PeekTag();
+                attributes.Add(new NameAttribute(oid, attribute.ReadCharacterString((UniversalTagNumber)tag.TagValue), ReadOnlyMemory<byte>.Empty));
+            }
+
+            rdns.Add([.. attributes]);
+        }
+
+        return rdns;
     }
 
     private static List<Asn1Set> Rdns(X509Name name)

@@ -72,9 +72,9 @@ public sealed partial class ParsedCertificate
 
             try
             {
-                if (platformKey.Verify(SignatureAlgorithmIdentifier, _fields.Tbs.Span, _fields.Signature.Span) is { } verified)
+                if ((_fields.PlatformSignature ?? PlatformSignatureAlgorithms.Of(SignatureAlgorithmIdentifier)) is { } algorithm)
                 {
-                    return verified;
+                    return platformKey.Verify(algorithm, _fields.Tbs.Span, _fields.Signature.Span);
                 }
             }
             catch (CryptographicException)

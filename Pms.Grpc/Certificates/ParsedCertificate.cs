@@ -17,8 +17,8 @@ public sealed partial class ParsedCertificate
     private readonly long _notBeforeTicks;
     private readonly long _notAfterTicks;
     private X509Certificate? _certificate;
-    private X509Name? _subjectName;
-    private X509Name? _issuerName;
+    private IReadOnlyList<NameAttribute[]>? _subjectName;
+    private IReadOnlyList<NameAttribute[]>? _issuerName;
     private AlgorithmIdentifier? _signatureAlgorithm;
     private string? _subject;
     private string? _issuer;
@@ -54,12 +54,12 @@ public sealed partial class ParsedCertificate
     public string Issuer => _issuer ??= DistinguishedNames.ToRfc4514(IssuerName);
 
     /// <summary>Every <c>O=</c> value of the subject (normally one).</summary>
-    public IReadOnlyList<string> Organizations => _organizations ??= DistinguishedNames.Values(SubjectName, X509Name.O);
+    public IReadOnlyList<string> Organizations => _organizations ??= DistinguishedNames.Values(SubjectName, X509Name.O.Id);
 
     /// <summary>The subject's <c>O=</c> value when it has exactly one, else null.</summary>
     public string? Organization => Organizations.Count == 1 ? Organizations[0] : null;
 
-    public string? CommonName => (_commonNames ??= DistinguishedNames.Values(SubjectName, X509Name.CN)) is [var cn, ..] ? cn : null;
+    public string? CommonName => (_commonNames ??= DistinguishedNames.Values(SubjectName, X509Name.CN.Id)) is [var cn, ..] ? cn : null;
 
     /// <summary>Serial number, lower-case hex, even number of digits.</summary>
     public string SerialNumberHex => _serialNumberHex ??= CertificateText.SerialToHex(new Org.BouncyCastle.Math.BigInteger(_fields.SerialNumber.ToArray()));
@@ -119,9 +119,14 @@ public sealed partial class ParsedCertificate
 
     internal byte[]? AuthorityKeyIdentifierBytes => _fields.AuthorityKeyIdentifier;
 
-    private X509Name SubjectName => _subjectName ??= _certificate?.SubjectDN ?? NameFrom(_fields.Subject);
+    // Names the platform reader read hold only string types it decodes as BouncyCastle does; others BouncyCastle reads.
+    private IReadOnlyList<NameAttribute[]> SubjectName => _subjectName ??= _certificate is { } certificate
+        ? DistinguishedNames.Read(certificate.SubjectDN)
+        : DistinguishedNames.ReadDer(_fields.Subject);
 
-    private X509Name IssuerName => _issuerName ??= _certificate?.IssuerDN ?? NameFrom(_fields.Issuer);
+    private IReadOnlyList<NameAttribute[]> IssuerName => _issuerName ??= _certificate is { } certificate
+        ? DistinguishedNames.Read(certificate.IssuerDN)
+        : DistinguishedNames.ReadDer(_fields.Issuer);
 
     private AlgorithmIdentifier SignatureAlgorithmIdentifier => _signatureAlgorithm ??=
         _certificate?.CertificateStructure.SignatureAlgorithm ?? AlgorithmIdentifier.GetInstance(Asn1Object.FromByteArray(_fields.SignatureAlgorithm.ToArray()));
@@ -176,6 +181,4 @@ public sealed partial class ParsedCertificate
     public string ToPem() => CertificateText.ToPem(_fields.Der);
 
     public override string ToString() => $"{Subject} (serial {SerialNumberHex}, SHA-256 {ThumbprintSha256})";
-
-    private static X509Name NameFrom(ReadOnlyMemory<byte> der) => X509Name.GetInstance(Asn1Object.FromByteArray(der.ToArray()));
 }

@@ -26,6 +26,15 @@ internal static class PlatformSignatureAlgorithms
         : oid.Equals(PkcsObjectIdentifiers.Sha512WithRsaEncryption) ? HashAlgorithmName.SHA512
         : null;
 
+    /// <summary>
+    /// How the platform verifies this algorithm, or null when it does not: PKCS#1 v1.5 with NULL (or, tolerated, absent)
+    /// parameters, ECDSA without parameters.
+    /// </summary>
+    public static PlatformSignature? Of(AlgorithmIdentifier algorithm) =>
+        RsaPkcs1Hash(algorithm.Algorithm) is { } rsaHash
+            ? algorithm.Parameters is null or DerNull ? new PlatformSignature(true, rsaHash) : null
+            : EcdsaHash(algorithm.Algorithm) is { } ecHash && algorithm.Parameters is null ? new PlatformSignature(false, ecHash) : null;
+
     public static HashAlgorithmName? EcdsaHash(DerObjectIdentifier oid) =>
         oid.Equals(X9ObjectIdentifiers.ECDsaWithSha256) ? HashAlgorithmName.SHA256
         : oid.Equals(X9ObjectIdentifiers.ECDsaWithSha384) ? HashAlgorithmName.SHA384
@@ -84,57 +93,28 @@ internal sealed class PlatformPublicKey
     /// True or false when the platform can judge this signature algorithm with this key; null when it cannot (then
     /// BouncyCastle verifies). A key of the wrong type for the algorithm is false, as BouncyCastle would answer.
     /// </summary>
-    public bool? Verify(AlgorithmIdentifier signatureAlgorithm, ReadOnlySpan<byte> signedData, ReadOnlySpan<byte> signature)
+    public bool? Verify(AlgorithmIdentifier signatureAlgorithm, ReadOnlySpan<byte> signedData, ReadOnlySpan<byte> signature) =>
+        PlatformSignatureAlgorithms.Of(signatureAlgorithm) is { } algorithm ? Verify(algorithm, signedData, signature) : null;
+
+    /// <inheritdoc cref="Verify(AlgorithmIdentifier, ReadOnlySpan{byte}, ReadOnlySpan{byte})"/>
+    public bool Verify(PlatformSignature algorithm, ReadOnlySpan<byte> signedData, ReadOnlySpan<byte> signature)
     {
-        var oid = signatureAlgorithm.Algorithm;
-        if (PlatformSignatureAlgorithms.RsaPkcs1Hash(oid) is { } rsaHash)
+        if (algorithm.IsRsa != _isRsa)
         {
-            // PKCS#1 v1.5 signature algorithms carry NULL parameters (or, tolerated, none).
-            if (signatureAlgorithm.Parameters is not (null or DerNull))
-            {
-                return null;
-            }
-
-            if (!_isRsa)
-            {
-                return false;
-            }
-
-            var rsa = (RSA)Rent();
-            try
-            {
-                return rsa.VerifyData(signedData, signature, rsaHash, RSASignaturePadding.Pkcs1);
-            }
-            finally
-            {
-                Return(rsa);
-            }
+            return false;
         }
 
-        if (PlatformSignatureAlgorithms.EcdsaHash(oid) is { } ecHash)
+        var key = Rent();
+        try
         {
-            if (signatureAlgorithm.Parameters is not null)
-            {
-                return null;
-            }
-
-            if (_isRsa)
-            {
-                return false;
-            }
-
-            var ecdsa = (ECDsa)Rent();
-            try
-            {
-                return ecdsa.VerifyData(signedData, signature, ecHash, DSASignatureFormat.Rfc3279DerSequence);
-            }
-            finally
-            {
-                Return(ecdsa);
-            }
+            return _isRsa
+                ? ((RSA)key).VerifyData(signedData, signature, algorithm.Hash, RSASignaturePadding.Pkcs1)
+                : ((ECDsa)key).VerifyData(signedData, signature, algorithm.Hash, DSASignatureFormat.Rfc3279DerSequence);
         }
-
-        return null;
+        finally
+        {
+            Return(key);
+        }
     }
 
     private AsymmetricAlgorithm Rent()
