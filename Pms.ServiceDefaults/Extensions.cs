@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -19,6 +20,22 @@ public static class Extensions
     private const string HealthEndpointPath = "/health";
     private const string AlivenessEndpointPath = "/alive";
     private const string GrpcHealthPath = "/grpc.health.v1.Health";
+
+    /// <summary>Where traces, metrics and logs go (Aspire sets it for every resource); unset, nothing is exported.</summary>
+    public const string OtlpEndpointSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    /// <summary>Collect traces even without an OTLP endpoint (for a processor added in code, such as a test's).</summary>
+    public const string AlwaysTraceSetting = "Telemetry:AlwaysTrace";
+
+    /// <summary>
+    /// Whether this process collects traces. A listened-to ActivitySource makes an Activity, with its tags, for every
+    /// request and every database command; with no exporter nobody reads them, and on a read such as GetFtmChip that
+    /// was ~5 % of the server's CPU (docs/benchmarks.md, "Profile"). So traces are collected only when they go
+    /// somewhere: when Aspire (or an operator) sets <see cref="OtlpEndpointSetting"/>, or when
+    /// <see cref="AlwaysTraceSetting"/> asks for them (a test's own processor).
+    /// </summary>
+    public static bool CollectsTraces(this IHostApplicationBuilder builder) =>
+        !string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointSetting]) || builder.Configuration.GetValue<bool>(AlwaysTraceSetting);
 
     /// <summary>Adds OpenTelemetry, default health checks, service discovery and HTTP resilience.</summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
@@ -45,13 +62,17 @@ public static class Extensions
             logging.IncludeScopes = true;
         });
 
-        builder.Services.AddOpenTelemetry()
+        var exporting = !string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointSetting]);
+        var telemetry = builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter("Pms.*"))
-            .WithTracing(tracing => tracing
+                .AddMeter("Pms.*"));
+
+        if (builder.CollectsTraces())
+        {
+            telemetry.WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource("Pms.*")
                 // Npgsql publishes its own ActivitySource; EF Core commands appear through it.
@@ -65,10 +86,11 @@ public static class Extensions
                         && !(HttpMethods.IsGet(context.Request.Method) && Path.HasExtension(context.Request.Path.Value)))
                 .AddGrpcClientInstrumentation()
                 .AddHttpClientInstrumentation());
+        }
 
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (exporting)
         {
-            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+            telemetry.UseOtlpExporter();
         }
 
         return builder;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Linq.Expressions;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Pms.Grpc.Auditing;
@@ -39,20 +40,57 @@ public sealed class FtmChipQueries(PmsDbContext db, IFtmProviderGate gate, FtmCh
     private sealed record Cursor(DateTimeOffset? At, string? Text, int? Status, Guid Id, int? Total = null);
 
     // GetFtmChip is the most frequent read: compiled once, so a call skips EF's expression-tree hashing and cache lookup.
+    // It reads every column but the two certificate PEMs, which the FtmChip message does not carry and which are the
+    // only large ones (a few kilobytes each, TOASTed); GetFtmChipCertificate reads the whole row.
+    private static readonly Expression<Func<FtmChip, FtmChip>> WithoutCertificatePems = c => new FtmChip
+    {
+        Id = c.Id,
+        PartnerId = c.PartnerId,
+        OrganizationName = c.OrganizationName,
+        Make = c.Make,
+        Model = c.Model,
+        Status = c.Status,
+        ReviewComment = c.ReviewComment,
+        CertificateUploadedAt = c.CertificateUploadedAt,
+        CaSignedNotAfter = c.CaSignedNotAfter,
+        MosipSignedNotBefore = c.MosipSignedNotBefore,
+        MosipSignedNotAfter = c.MosipSignedNotAfter,
+        CreatedAt = c.CreatedAt,
+        UpdatedAt = c.UpdatedAt,
+        Version = c.Version,
+    };
+
     private static readonly Func<PmsDbContext, Guid, CancellationToken, Task<FtmChip?>> AnyChipById =
         EF.CompileAsyncQuery((PmsDbContext db, Guid id, CancellationToken _) =>
-            db.FtmChips.AsNoTracking().FirstOrDefault(c => c.Id == id));
+            db.FtmChips.AsNoTracking().Where(c => c.Id == id).Select(WithoutCertificatePems).FirstOrDefault());
 
     private static readonly Func<PmsDbContext, Guid, Guid, CancellationToken, Task<FtmChip?>> OwnChipById =
         EF.CompileAsyncQuery((PmsDbContext db, Guid id, Guid partnerId, CancellationToken _) =>
+            db.FtmChips.AsNoTracking().Where(c => c.Id == id && c.PartnerId == partnerId).Select(WithoutCertificatePems).FirstOrDefault());
+
+    private static readonly Func<PmsDbContext, Guid, CancellationToken, Task<FtmChip?>> AnyChipWithCertificatesById =
+        EF.CompileAsyncQuery((PmsDbContext db, Guid id, CancellationToken _) =>
+            db.FtmChips.AsNoTracking().FirstOrDefault(c => c.Id == id));
+
+    private static readonly Func<PmsDbContext, Guid, Guid, CancellationToken, Task<FtmChip?>> OwnChipWithCertificatesById =
+        EF.CompileAsyncQuery((PmsDbContext db, Guid id, Guid partnerId, CancellationToken _) =>
             db.FtmChips.AsNoTracking().FirstOrDefault(c => c.Id == id && c.PartnerId == partnerId));
 
-    public async Task<FtmChip> GetAsync(CurrentUser caller, string chipId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The chip as GetFtmChip shows it: every field but the certificate PEMs (null here; see
+    /// <see cref="GetCertificateAsync"/>). NOT_FOUND for another provider's chip as for a missing one.
+    /// </summary>
+    public Task<FtmChip> GetAsync(CurrentUser caller, string chipId, CancellationToken cancellationToken) =>
+        FindAsync(caller, chipId, OwnChipById, AnyChipById, cancellationToken);
+
+    private async Task<FtmChip> FindAsync(CurrentUser caller, string chipId,
+        Func<PmsDbContext, Guid, Guid, CancellationToken, Task<FtmChip?>> ownChip,
+        Func<PmsDbContext, Guid, CancellationToken, Task<FtmChip?>> anyChip, CancellationToken cancellationToken)
     {
         var id = ParseChipIdOrThrow(chipId);
         var chip = await VisiblePartnerAsync(caller, cancellationToken) is { } partnerId
-            ? await OwnChipById(db, id, partnerId, cancellationToken)
-            : await AnyChipById(db, id, cancellationToken);
+            ? await ownChip(db, id, partnerId, cancellationToken)
+            : await anyChip(db, id, cancellationToken);
         return chip ?? throw FtmChipErrors.NotFound();
     }
 
@@ -62,7 +100,7 @@ public sealed class FtmChipQueries(PmsDbContext db, IFtmProviderGate gate, FtmCh
     /// </summary>
     public async Task<FtmChipCertificateView> GetCertificateAsync(CurrentUser caller, string chipId, CancellationToken cancellationToken)
     {
-        var chip = await GetAsync(caller, chipId, cancellationToken);
+        var chip = await FindAsync(caller, chipId, OwnChipWithCertificatesById, AnyChipWithCertificatesById, cancellationToken);
         switch (chip.Status)
         {
             case FtmChipStatus.Rejected:
@@ -164,7 +202,7 @@ public sealed class FtmChipQueries(PmsDbContext db, IFtmProviderGate gate, FtmCh
         {
             chips = After(chips, field, descending, cursor);
         }
-        var rows = await Order(chips, field, descending).Take(pageSize + 1).ToListAsync(cancellationToken);
+        var rows = await Order(chips, field, descending).Take(pageSize + 1).Select(WithoutCertificatePems).ToListAsync(cancellationToken);
         var next = rows.Count > pageSize ? EncodeToken(CursorOf(rows[pageSize - 1], field) with { Total = total }, fingerprint) : "";
         return new FtmChipPage(rows.Take(pageSize).ToList(), next, total ?? 0);
     }

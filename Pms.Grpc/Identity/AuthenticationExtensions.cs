@@ -24,6 +24,8 @@ public static class AuthenticationExtensions
             .Configure<TokenIssuer, ValidatedTokenCache>((options, issuer, validatedTokens) =>
             {
                 options.MapInboundClaims = false;
+                // Nothing reads the token back from the authentication properties: storing it cost a dictionary per call.
+                options.SaveToken = false;
                 options.TokenValidationParameters = issuer.ValidationParameters();
                 options.TokenHandlers.Clear();
                 options.TokenHandlers.Add(validatedTokens);

@@ -13,7 +13,8 @@ public sealed record BenchProvider(string Username, string Organization, Metadat
 /// <summary>
 /// The data every scenario runs against. The few things whose meaning lives in PMS's code go through the API (the CA
 /// upload, one provider's registration, terms and certificate); the bulk is copied from that provider's rows in SQL,
-/// in a few statements: 1,000 partners with their users and current certificates, 100,000 chips.
+/// in a few statements: 1,000 partners with their users and current certificates, 100,000 chips (three in four with
+/// certificate PEMs).
 /// </summary>
 public sealed class Seeder(GrpcChannel channel, string connectionString, BenchmarkCertificates certificates)
 {
@@ -99,15 +100,27 @@ public sealed class Seeder(GrpcChannel channel, string connectionString, Benchma
             CROSS JOIN bench_partner b
             WHERE c.is_current;
 
-            -- Provider 0 owns {BigProviderChips:N0} chips; the others share the rest. Statuses and dates vary as in life.
-            INSERT INTO ftm_chips (id, partner_id, organization_name, make, model, status, created_at, updated_at)
+            -- Provider 0 owns {BigProviderChips:N0} chips; the others share the rest. Statuses and dates vary as in life, and
+            -- so do certificates: every chip past PENDING_CERT_UPLOAD (three in four) carries a CA-signed and a MOSIP-signed
+            -- PEM of real size (provider 0's partner certificate pair, about 1.5 KB each), as uploaded chips do.
+            INSERT INTO ftm_chips (id, partner_id, organization_name, make, model, status, created_at, updated_at,
+                                   ca_signed_certificate_pem, mosip_signed_certificate_pem, certificate_uploaded_at,
+                                   ca_signed_not_after, mosip_signed_not_before, mosip_signed_not_after)
             SELECT gen_random_uuid(), p.id, p.organization_name,
                    'Make ' || (n % 7), 'Model ' || n, 1 + (n % 4),
-                   now() - make_interval(secs => n), now() - make_interval(secs => n)
+                   now() - make_interval(secs => n), now() - make_interval(secs => n),
+                   CASE WHEN n % 4 <> 0 THEN t.ca_signed_certificate_pem END,
+                   CASE WHEN n % 4 <> 0 THEN t.mosip_signed_certificate_pem END,
+                   CASE WHEN n % 4 <> 0 THEN now() - make_interval(secs => n) END,
+                   CASE WHEN n % 4 <> 0 THEN t.ca_signed_not_after END,
+                   CASE WHEN n % 4 <> 0 THEN t.mosip_signed_not_before END,
+                   CASE WHEN n % 4 <> 0 THEN t.mosip_signed_not_after END
             FROM generate_series(1, {Chips}) AS n
             JOIN partners p ON p.organization_name = CASE
                 WHEN n <= {BigProviderChips} THEN '{Organization(0)}'
-                ELSE 'Bench Org ' || lpad((1 + (n - {BigProviderChips}) % {Partners - 1})::text, 4, '0') END;
+                ELSE 'Bench Org ' || lpad((1 + (n - {BigProviderChips}) % {Partners - 1})::text, 4, '0') END
+            CROSS JOIN (SELECT c.* FROM partner_certificates c JOIN partners tp ON tp.id = c.partner_id
+                        WHERE tp.organization_name = '{Organization(0)}' AND c.is_current) AS t;
             """);
         await ExecuteAsync(connection, "VACUUM ANALYZE");
     }

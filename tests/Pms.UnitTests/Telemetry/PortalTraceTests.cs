@@ -27,6 +27,8 @@ public sealed class PortalTraceTests(ITestOutputHelper output) : IDisposable
         {
             host.UseEnvironment("Development");
             host.UseSetting("OTEL_TRACES_SAMPLER", "always_on");
+            // No OTLP endpoint here, so traces must be asked for: the processor below stands in for the exporter.
+            host.UseSetting(Microsoft.Extensions.Hosting.Extensions.AlwaysTraceSetting, "true");
             // Nothing answers here: forwarded calls fail fast, which is enough to see how they are named.
             host.UseSetting("services:pms-grpc:http:0", "http://127.0.0.1:1");
             // The dashboard's exporter sits behind the same kind of processor, which drops spans not recorded.
@@ -83,6 +85,32 @@ public sealed class PortalTraceTests(ITestOutputHelper output) : IDisposable
         // The root span names the trace in the dashboard; YARP's own proxy.forwarder span sits below it.
         var server = Assert.Single(_spans.All, s => s.Source.Name == "Microsoft.AspNetCore");
         Assert.Equal("mosip.pms.v1.FtmChipService/ListFtmChips", server.DisplayName);
+    }
+
+    [Fact]
+    public async Task WithoutAnOtlpEndpointNoSpanIsMade()
+    {
+        // The same portal without Telemetry:AlwaysTrace and, as in the tests, without OTEL_EXPORTER_OTLP_ENDPOINT:
+        // the processor stands where an exporter would be, and must see nothing, since nobody would read the spans.
+        var unexported = new ExportedSpans();
+        using var portal = new WebApplicationFactory<web::Program>().WithWebHostBuilder(host =>
+        {
+            host.UseEnvironment("Development");
+            host.UseSetting("OTEL_TRACES_SAMPLER", "always_on");
+            host.ConfigureTestServices(services => services.AddOpenTelemetry()
+                .WithTracing(t => t.AddProcessor(new SimpleActivityExportProcessor(unexported))));
+        });
+        using var http = portal.CreateClient();
+        var page = await http.GetStringAsync("/");
+        output.WriteLine($"page: {page.Length} characters");
+
+        // A span would end just after its response (the traced case above sees it within this time).
+        await Task.Delay(500);
+        foreach (var span in unexported.All)
+        {
+            output.WriteLine($"span: {span.DisplayName} ({span.Source.Name})");
+        }
+        Assert.Empty(unexported.All);
     }
 
     public void Dispose() => _portal?.Dispose();
