@@ -35,6 +35,7 @@ public static class FtmChipWatchOverHttp
             .RequireAuthorization(new AuthorizeAttribute { Roles = Roles.ChipReaders })
             // Refusals before the handler runs (no token, wrong role) are google.rpc.Status JSON, as on transcoded paths.
             .WithMetadata(RestStatus.RestEndpoint.Instance)
+            // Described by FtmChipWatchOverHttpDocument: the generator cannot see the query it reads by hand.
             .ExcludeFromDescription();
 
     private static async Task WatchAsync(HttpContext http, FtmChipWatcher watcher, SessionRegistry sessions,

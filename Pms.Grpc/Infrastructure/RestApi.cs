@@ -1,4 +1,5 @@
 using Microsoft.OpenApi.Models;
+using Pms.Grpc.FtmChips;
 
 namespace Pms.Grpc.Infrastructure;
 
@@ -34,6 +35,7 @@ public static class RestApi
             {
                 [new OpenApiSecurityScheme { Reference = new OpenApiReference { Type = ReferenceType.SecurityScheme, Id = "bearer" } }] = [],
             });
+            swagger.DocumentFilter<FtmChipWatchOverHttpDocument>();
             var comments = Path.Combine(AppContext.BaseDirectory, typeof(RestApi).Assembly.GetName().Name + ".xml");
             if (File.Exists(comments))
             {

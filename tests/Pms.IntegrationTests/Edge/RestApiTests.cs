@@ -60,8 +60,13 @@ public sealed class RestApiTests(RestApiTests.Factory pms, ITestOutputHelper out
         output.WriteLine($"{transcoded.Count} transcoded RPCs, {described.Count} operations in the document");
         Assert.True(missing.Count == 0, "Not in the OpenAPI document:\n" + string.Join("\n", missing) +
             "\nDocument operations:\n" + string.Join("\n", described.Order()));
-        // The watch stream has no REST path: it must not appear as if it had one.
-        Assert.DoesNotContain(described, d => d.Contains("watch", StringComparison.OrdinalIgnoreCase));
+        // The watch over HTTP is described once, as what it is: server-sent events with its two filters.
+        Assert.Equal(["GET /v1/ftm-chips:watch"], described.Where(d => d.Contains("watch", StringComparison.OrdinalIgnoreCase)));
+        var watch = parsed.Paths["/v1/ftm-chips:watch"].Operations[Microsoft.OpenApi.Models.OperationType.Get];
+        Assert.True(watch.Responses["200"].Content.ContainsKey("text/event-stream"), "The watch's 200 is not text/event-stream.");
+        Assert.Equal(["partnerId", "status"], watch.Parameters.Select(p => p.Name));
+        Assert.Contains("FTM_CHIP_STATUS_APPROVED", watch.Parameters[1].Schema.Enum.OfType<Microsoft.OpenApi.Any.OpenApiString>().Select(s => s.Value));
+        Assert.Equal(["400", "401", "403", "429"], watch.Responses.Keys.Where(k => k != "200").Order());
     }
 
     [Fact]
