@@ -35,10 +35,6 @@ public sealed class FtmChipQueries(PmsDbContext db, IFtmProviderGate gate, FtmCh
 {
     public static readonly IReadOnlyList<string> OrderFields = ["created_at", "updated_at", "make", "model", "status", "organization_name"];
 
-    // Where the previous page ended: the sort key (one of these, by order field) and the id that breaks ties; and the
-    // total the first page counted, so that later pages need not count again (null in tokens made before it was kept).
-    private sealed record Cursor(DateTimeOffset? At, string? Text, int? Status, Guid Id, int? Total = null);
-
     // GetFtmChip is the most frequent read: compiled once, so a call skips EF's expression-tree hashing and cache lookup.
     // It reads every column but the two certificate PEMs, which the FtmChip message does not carry and which are the
     // only large ones (a few kilobytes each, TOASTed); GetFtmChipCertificate reads the whole row.
@@ -163,7 +159,7 @@ public sealed class FtmChipQueries(PmsDbContext db, IFtmProviderGate gate, FtmCh
         var scopeKey = caller.IsAdmin || caller.IsService ? "*" : caller.PartnerId?.ToString();
         var fingerprint = string.Join('|', scopeKey, query.Status, query.MakeContains, query.ModelContains, query.OrganizationContains,
             partnerFilter, query.CertificateExpiringWithinDays, field, descending);
-        var cursor = DecodeToken(query.PageToken, fingerprint);
+        var cursor = FtmChipKeyset.Decode(query.PageToken, fingerprint);
 
         if (partnerFilter is { } onlyPartner)
         {
@@ -200,10 +196,10 @@ public sealed class FtmChipQueries(PmsDbContext db, IFtmProviderGate gate, FtmCh
                 query.ModelContains, query.OrganizationContains, partnerFilter, query.CertificateExpiringWithinDays), cancellationToken);
         if (cursor is not null)
         {
-            chips = After(chips, field, descending, cursor);
+            chips = FtmChipKeyset.After(chips, field, descending, cursor);
         }
-        var rows = await Order(chips, field, descending).Take(pageSize + 1).Select(WithoutCertificatePems).ToListAsync(cancellationToken);
-        var next = rows.Count > pageSize ? EncodeToken(CursorOf(rows[pageSize - 1], field) with { Total = total }, fingerprint) : "";
+        var rows = await FtmChipKeyset.Order(chips, field, descending).Take(pageSize + 1).Select(WithoutCertificatePems).ToListAsync(cancellationToken);
+        var next = rows.Count > pageSize ? FtmChipKeyset.Encode(FtmChipKeyset.CursorOf(rows[pageSize - 1], field) with { Total = total }, fingerprint) : "";
         return new FtmChipPage(rows.Take(pageSize).ToList(), next, total ?? 0);
     }
 
@@ -256,64 +252,5 @@ public sealed class FtmChipQueries(PmsDbContext db, IFtmProviderGate gate, FtmCh
     private static (string Field, bool Descending) OrderBy(string orderBy) =>
         ListPaging.OrderBy(orderBy, [.. OrderFields], "created_at", defaultDescending: true);
 
-    private static Cursor? DecodeToken(string pageToken, string fingerprint) => ListPaging.DecodeToken<Cursor>(pageToken, fingerprint);
-
-    private static string EncodeToken(Cursor cursor, string fingerprint) => ListPaging.EncodeToken(cursor, fingerprint);
-
     private static string Like(string text) => $"%{AuditQueries.EscapeLike(text)}%";
-
-    private static Cursor CursorOf(FtmChip chip, string field) => field switch
-    {
-        "created_at" => new Cursor(chip.CreatedAt, null, null, chip.Id),
-        "updated_at" => new Cursor(chip.UpdatedAt, null, null, chip.Id),
-        "make" => new Cursor(null, chip.Make, null, chip.Id),
-        "model" => new Cursor(null, chip.Model, null, chip.Id),
-        "organization_name" => new Cursor(null, chip.OrganizationName, null, chip.Id),
-        _ => new Cursor(chip.CreatedAt, null, (int)chip.Status, chip.Id),
-    };
-
-    // Row-value comparisons, (key, id) > (@key, @id), which PostgreSQL answers by seeking the (key, id) index.
-    private static IQueryable<FtmChip> After(IQueryable<FtmChip> chips, string field, bool descending, Cursor cursor)
-    {
-        var at = cursor.At.GetValueOrDefault();
-        var text = cursor.Text ?? "";
-        var status = (FtmChipStatus)cursor.Status.GetValueOrDefault();
-        var id = cursor.Id;
-        return (field, descending) switch
-        {
-            ("created_at", false) => chips.Where(c => EF.Functions.GreaterThan(ValueTuple.Create(c.CreatedAt, c.Id), ValueTuple.Create(at, id))),
-            ("created_at", true) => chips.Where(c => EF.Functions.LessThan(ValueTuple.Create(c.CreatedAt, c.Id), ValueTuple.Create(at, id))),
-            ("updated_at", false) => chips.Where(c => EF.Functions.GreaterThan(ValueTuple.Create(c.UpdatedAt, c.Id), ValueTuple.Create(at, id))),
-            ("updated_at", true) => chips.Where(c => EF.Functions.LessThan(ValueTuple.Create(c.UpdatedAt, c.Id), ValueTuple.Create(at, id))),
-            ("make", false) => chips.Where(c => EF.Functions.GreaterThan(ValueTuple.Create(c.Make, c.Id), ValueTuple.Create(text, id))),
-            ("make", true) => chips.Where(c => EF.Functions.LessThan(ValueTuple.Create(c.Make, c.Id), ValueTuple.Create(text, id))),
-            ("model", false) => chips.Where(c => EF.Functions.GreaterThan(ValueTuple.Create(c.Model, c.Id), ValueTuple.Create(text, id))),
-            ("model", true) => chips.Where(c => EF.Functions.LessThan(ValueTuple.Create(c.Model, c.Id), ValueTuple.Create(text, id))),
-            ("organization_name", false) => chips.Where(c =>
-                EF.Functions.GreaterThan(ValueTuple.Create(c.OrganizationName, c.Id), ValueTuple.Create(text, id))),
-            ("organization_name", true) => chips.Where(c =>
-                EF.Functions.LessThan(ValueTuple.Create(c.OrganizationName, c.Id), ValueTuple.Create(text, id))),
-            (_, false) => chips.Where(c =>
-                EF.Functions.GreaterThan(ValueTuple.Create(c.Status, c.CreatedAt, c.Id), ValueTuple.Create(status, at, id))),
-            (_, true) => chips.Where(c =>
-                EF.Functions.LessThan(ValueTuple.Create(c.Status, c.CreatedAt, c.Id), ValueTuple.Create(status, at, id))),
-        };
-    }
-
-    // Status sorts by (status, created_at, id): the (status, created_at, id) index serves it.
-    private static IQueryable<FtmChip> Order(IQueryable<FtmChip> chips, string field, bool descending) => (field, descending) switch
-    {
-        ("created_at", false) => chips.OrderBy(c => c.CreatedAt).ThenBy(c => c.Id),
-        ("created_at", true) => chips.OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id),
-        ("updated_at", false) => chips.OrderBy(c => c.UpdatedAt).ThenBy(c => c.Id),
-        ("updated_at", true) => chips.OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id),
-        ("make", false) => chips.OrderBy(c => c.Make).ThenBy(c => c.Id),
-        ("make", true) => chips.OrderByDescending(c => c.Make).ThenByDescending(c => c.Id),
-        ("model", false) => chips.OrderBy(c => c.Model).ThenBy(c => c.Id),
-        ("model", true) => chips.OrderByDescending(c => c.Model).ThenByDescending(c => c.Id),
-        ("organization_name", false) => chips.OrderBy(c => c.OrganizationName).ThenBy(c => c.Id),
-        ("organization_name", true) => chips.OrderByDescending(c => c.OrganizationName).ThenByDescending(c => c.Id),
-        (_, false) => chips.OrderBy(c => c.Status).ThenBy(c => c.CreatedAt).ThenBy(c => c.Id),
-        (_, true) => chips.OrderByDescending(c => c.Status).ThenByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id),
-    };
 }
