@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.X509;
 using X509Certificate = Org.BouncyCastle.X509.X509Certificate;
@@ -14,8 +15,8 @@ namespace Pms.Grpc.Certificates;
 internal sealed class CertificateFields
 {
     /// <summary>The extensions PMS processes; a critical one of any other kind makes the certificate unusable (RFC 5280 §4.2).</summary>
-    public static readonly HashSet<string> UnderstoodExtensions =
-    [
+    public static readonly FrozenSet<string> UnderstoodExtensions = new[]
+    {
         X509Extensions.BasicConstraints.Id,
         X509Extensions.KeyUsage.Id,
         X509Extensions.ExtendedKeyUsage.Id,
@@ -25,7 +26,7 @@ internal sealed class CertificateFields
         X509Extensions.IssuerAlternativeName.Id,
         X509Extensions.CrlDistributionPoints.Id,
         X509Extensions.AuthorityInfoAccess.Id,
-    ];
+    }.ToFrozenSet(StringComparer.Ordinal);
 
     public required byte[] Der { get; init; }
 
